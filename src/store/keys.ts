@@ -42,6 +42,12 @@ export interface Keys {
   accountByUsername(username: string): string;
   /** Set of every account id (accounts never expire, so the set is bounded by the accounts). */
   accountIds(): string;
+  /** Grants of one account: sorted set, member grant id, score its expiry in ms (trimmed on write). */
+  accountGrants(accountId: string): string;
+  /** Sessions of one account: sorted set, member session id, score its expiry in ms. */
+  accountSessions(accountId: string): string;
+  /** The denylist: one append-only stream, the snapshot and the feed that verifiers follow. */
+  denylistStream(): string;
   /** Development signing and cookie keys, persisted so restarts keep tokens and sessions valid. */
   developmentSecrets(): string;
   /** Rate limiter key prefix (rate-limiter-flexible appends its own key). */
@@ -62,6 +68,9 @@ export function createKeys(prefix = 'portcullis'): Keys {
     account: (accountId) => `${p}:account:{${assertPart(accountId)}}`,
     accountByUsername: (username) => `${p}:account-name:{${encodeURIComponent(username.toLowerCase())}}`,
     accountIds: () => `${p}:account-ids`,
+    accountGrants: (accountId) => `${p}:account-grants:{${assertPart(accountId)}}`,
+    accountSessions: (accountId) => `${p}:account-sessions:{${assertPart(accountId)}}`,
+    denylistStream: () => `${p}:denylist:{stream}`,
     developmentSecrets: () => `${p}:dev-secrets`,
     rateLimit: (name) => `${p}:rl:${assertPart(name)}`,
   };
