@@ -1,0 +1,88 @@
+// Composes Portcullis: security headers → error boundary → health → static → interactions →
+// oidc-provider. Everything shared lives in the store handed in, so instances are stateless.
+import Koa from 'koa';
+import type Provider from 'oidc-provider';
+import { AccountStore } from './accounts/store.ts';
+import type { Config } from './config/schema.ts';
+import { errorBoundary } from './http/errors.ts';
+import { health } from './http/health.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { staticAssets } from './http/static.ts';
+import { createLoginLimiter } from './interactions/login-limiter.ts';
+import { interactionRoutes } from './interactions/routes.ts';
+import type { Logger } from './observability/logger.ts';
+import { createProvider } from './provider/index.ts';
+import { loadSecrets } from './provider/keys.ts';
+import { translateStoreError } from './provider/errors.ts';
+import { createAdapterFactory } from './store/adapter.ts';
+import type { RedisClient } from './store/connect.ts';
+import { createKeys, type Keys } from './store/keys.ts';
+
+export interface Portcullis {
+  app: Koa;
+  provider: Provider;
+  accounts: AccountStore;
+  keys: Keys;
+  redis: RedisClient;
+  /** True when signing/cookie keys were generated for development. */
+  generatedSecrets: boolean;
+}
+
+export interface AppOptions {
+  config: Readonly<Config>;
+  redis: RedisClient;
+  logger: Logger;
+}
+
+export async function createApp({ config, redis, logger }: AppOptions): Promise<Portcullis> {
+  const keys = createKeys(config.redis.keyPrefix);
+  const secrets = await loadSecrets(config, redis, keys);
+  const accounts = new AccountStore(redis, keys);
+  const storeAdapter = createAdapterFactory(redis, keys);
+  const provider = createProvider({
+    config,
+    secrets,
+    accounts,
+    adapter: (name) => withStoreErrors(storeAdapter(name)),
+  });
+  provider.on('server_error', (ctx, error) => logger.error({ err: error, path: ctx.path }, 'provider server_error'));
+
+  const app = new Koa({ proxy: config.trustProxy });
+  app.silent = true;
+  const interactions = interactionRoutes({
+    config,
+    provider,
+    accounts,
+    limiter: createLoginLimiter(config, redis, keys),
+    csrfSecret: secrets.cookieKeys[0] as string,
+    logger,
+  });
+  const providerCallback = provider.callback();
+
+  app.use(securityHeaders(config.env === 'production'));
+  app.use(errorBoundary(logger));
+  app.use(health(redis));
+  app.use(staticAssets);
+  app.use(interactions.routes());
+  app.use(interactions.allowedMethods());
+  app.use((ctx) => {
+    // Hand the raw request to oidc-provider's own Koa app; it writes the response itself.
+    ctx.respond = false;
+    return providerCallback(ctx.req, ctx.res);
+  });
+
+  return { app, provider, accounts, keys, redis, generatedSecrets: secrets.generated };
+}
+
+type AnyAdapter = ReturnType<ReturnType<typeof createAdapterFactory>>;
+
+/** Store outages inside oidc-provider become 503 temporarily_unavailable instead of 500. */
+function withStoreErrors(adapter: AnyAdapter): AnyAdapter {
+  return new Proxy(adapter, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch(translateStoreError);
+    },
+  });
+}

@@ -1,0 +1,34 @@
+// Resource indicators (RFC 8707): each configured resource server gets RFC 9068 JWT access
+// tokens whose audience is its identifier and whose lifetime is its own.
+import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
+import type { Config } from '../config/schema.ts';
+
+export function resourceIndicators(config: Readonly<Config>) {
+  const byIdentifier = new Map(config.resources.map((resource) => [resource.identifier, resource]));
+  return {
+    enabled: true,
+    // No resource requested → no default audience; the access token is then for userinfo only.
+    defaultResource: (_ctx: KoaContextWithOIDC, _client: unknown, oneOf?: readonly string[]) => oneOf?.[0] ?? undefined,
+    useGrantedResource: () => true,
+    getResourceServerInfo(_ctx: KoaContextWithOIDC, identifier: string): ResourceServer {
+      const resource = byIdentifier.get(identifier);
+      if (!resource) throw new errors.InvalidTarget();
+      return {
+        scope: Object.keys(resource.scopes).join(' '),
+        audience: resource.identifier,
+        accessTokenTTL: resource.accessTokenTTLSeconds ?? config.ttl.accessTokenSeconds,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: config.keys.algorithm } },
+      };
+    },
+  };
+}
+
+/** Every scope a resource server declares, for discovery's scopes_supported and consent wording. */
+export function resourceScopeDescriptions(config: Readonly<Config>): Map<string, string> {
+  const descriptions = new Map<string, string>();
+  for (const resource of config.resources) {
+    for (const [scope, description] of Object.entries(resource.scopes)) descriptions.set(scope, description);
+  }
+  return descriptions;
+}

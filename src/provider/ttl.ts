@@ -1,0 +1,23 @@
+// Token and record lifetimes (seconds). Refresh-token lifetimes follow the client's policy.
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { Config, RefreshPolicy } from '../config/schema.ts';
+
+export function refreshPolicyFor(config: Readonly<Config>, clientId: string | undefined): RefreshPolicy {
+  const client = config.clients.find((c) => c.client_id === clientId);
+  return { ...config.refreshTokens, ...client?.refresh };
+}
+
+export function ttl(config: Readonly<Config>) {
+  const t = config.ttl;
+  return {
+    AccessToken: t.accessTokenSeconds,
+    AuthorizationCode: t.authorizationCodeSeconds,
+    ClientCredentials: t.clientCredentialsSeconds,
+    IdToken: t.idTokenSeconds,
+    Interaction: t.interactionSeconds,
+    Session: t.sessionSeconds,
+    Grant: t.grantSeconds,
+    RefreshToken: (_ctx: KoaContextWithOIDC, _token: unknown, client: { clientId: string }) =>
+      refreshPolicyFor(config, client.clientId).absoluteLifetimeSeconds,
+  };
+}
