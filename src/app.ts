@@ -8,6 +8,7 @@ import { errorBoundary } from './http/errors.ts';
 import { health } from './http/health.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticAssets } from './http/static.ts';
+import { demoRoutes } from './demo/routes.ts';
 import { createLoginLimiter } from './interactions/login-limiter.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { Logger } from './observability/logger.ts';
@@ -32,9 +33,11 @@ export interface AppOptions {
   config: Readonly<Config>;
   redis: RedisClient;
   logger: Logger;
+  /** Serve the development demo relying party at /demo. */
+  demo?: boolean;
 }
 
-export async function createApp({ config, redis, logger }: AppOptions): Promise<Portcullis> {
+export async function createApp({ config, redis, logger, demo = false }: AppOptions): Promise<Portcullis> {
   const keys = createKeys(config.redis.keyPrefix);
   const secrets = await loadSecrets(config, redis, keys);
   const accounts = new AccountStore(redis, keys);
@@ -47,7 +50,7 @@ export async function createApp({ config, redis, logger }: AppOptions): Promise<
   });
   provider.on('server_error', (ctx, error) => logger.error({ err: error, path: ctx.path }, 'provider server_error'));
 
-  const app = new Koa({ proxy: config.trustProxy });
+  const app = new Koa({ proxy: config.trustProxy, keys: secrets.cookieKeys });
   app.silent = true;
   const interactions = interactionRoutes({
     config,
@@ -63,6 +66,7 @@ export async function createApp({ config, redis, logger }: AppOptions): Promise<
   app.use(errorBoundary(logger));
   app.use(health(redis));
   app.use(staticAssets);
+  if (demo) app.use(demoRoutes(config.issuer).routes());
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use((ctx) => {

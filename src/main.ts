@@ -11,6 +11,12 @@ function usesMemoryStore(config: Readonly<Config>): boolean {
   return !config.redis.url && !config.redis.cluster && !config.redis.sentinel;
 }
 
+function banner(...lines: string[]): void {
+  const width = Math.max(...lines.map((l) => l.length));
+  const rule = '!'.repeat(width + 6);
+  console.error(['', rule, ...lines.map((l) => `!! ${l.padEnd(width)} !!`), rule, ''].join('\n'));
+}
+
 async function main(): Promise<void> {
   let config = loadConfig();
   const logger = createLogger(config.logLevel);
@@ -20,10 +26,11 @@ async function main(): Promise<void> {
 
   const redis = connectRedis(config.redis);
   redis.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'store connection problem'));
-  const portcullis = await createApp({ config, redis, logger });
+  const portcullis = await createApp({ config, redis, logger, demo: seed });
 
   if (memory) {
     logger.warn('DEVELOPMENT ONLY: no REDIS_URL, so all state lives in this process and vanishes when it stops.');
+    banner('DEVELOPMENT ONLY: in-memory store (no REDIS_URL). Every login, grant and token', 'vanishes when this process stops. Set REDIS_URL=redis://... for real use.');
   }
   if (portcullis.generatedSecrets) {
     logger.warn('DEVELOPMENT ONLY: signing and cookie keys were generated; set SIGNING_KEYS_FILE and COOKIE_KEYS for production.');
