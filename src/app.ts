@@ -12,6 +12,7 @@ import { demoRoutes } from './demo/routes.ts';
 import { createLoginLimiter } from './interactions/login-limiter.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { Logger } from './observability/logger.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createProvider } from './provider/index.ts';
 import { loadSecrets } from './provider/keys.ts';
 import { translateStoreError } from './provider/errors.ts';
@@ -25,6 +26,7 @@ export interface Portcullis {
   accounts: AccountStore;
   keys: Keys;
   redis: RedisClient;
+  metrics: Metrics;
   /** True when signing/cookie keys were generated for development. */
   generatedSecrets: boolean;
 }
@@ -62,6 +64,9 @@ export async function createApp({ config, redis, logger, demo = false }: AppOpti
   });
   const providerCallback = provider.callback();
 
+  const metrics = createMetrics();
+  metrics.observeProvider(provider);
+  app.use(metrics.middleware);
   app.use(securityHeaders(config.env === 'production'));
   app.use(errorBoundary(logger));
   app.use(health(redis));
@@ -75,7 +80,7 @@ export async function createApp({ config, redis, logger, demo = false }: AppOpti
     return providerCallback(ctx.req, ctx.res);
   });
 
-  return { app, provider, accounts, keys, redis, generatedSecrets: secrets.generated };
+  return { app, provider, accounts, keys, redis, metrics, generatedSecrets: secrets.generated };
 }
 
 type AnyAdapter = ReturnType<ReturnType<typeof createAdapterFactory>>;

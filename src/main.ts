@@ -45,7 +45,10 @@ async function main(): Promise<void> {
     logger.info({ issuer: config.issuer, port: config.port, store: memory ? 'memory' : 'redis' }, 'Portcullis listening');
   });
 
+  const metricsServer = config.metrics.port === null ? undefined : await portcullis.metrics.listen(config.metrics.port, config.metrics.host);
+
   const shutdown = (signal: string) => {
+    metricsServer?.close();
     logger.info({ signal }, 'shutting down');
     server.close(() => {
       void redis.quit().finally(() => process.exit(0));

@@ -60,6 +60,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Json {
   if (env.PORT) set(['port'], /^\d+$/.test(env.PORT) ? Number(env.PORT) : env.PORT);
   if (env.ISSUER) set(['issuer'], env.ISSUER);
   if (env.LOG_LEVEL) set(['logLevel'], env.LOG_LEVEL);
+  if (env.METRICS_PORT) set(['metrics', 'port'], /^\d+$/.test(env.METRICS_PORT) ? Number(env.METRICS_PORT) : env.METRICS_PORT);
   if (env.REDIS_URL) set(['redis', 'url'], env.REDIS_URL);
   if (env.SIGNING_KEYS_FILE) set(['keys', 'jwksFile'], env.SIGNING_KEYS_FILE);
   if (env.COOKIE_KEYS) set(['cookies', 'keys'], env.COOKIE_KEYS.split(',').map((k) => k.trim()).filter(Boolean));

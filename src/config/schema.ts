@@ -98,6 +98,12 @@ export const configSchema = z
         perIp: z.object({ points: z.number().int().min(1), durationSeconds: z.number().int().min(1) }).strict(),
       })
       .strict(),
+    metrics: z
+      .object({
+        port: z.number().int().min(0).max(65_535).nullable().describe('Port of the Prometheus /metrics listener; null disables it.'),
+        host: z.string().describe('Address the metrics listener binds to (keep it internal).'),
+      })
+      .strict(),
     development: z
       .object({
         seed: z.boolean().describe('Seed a demo client and account on the in-memory store.'),
