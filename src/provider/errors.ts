@@ -2,6 +2,7 @@
 // `temporarily_unavailable` with HTTP 503; error pages never show internals.
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { isStoreUnavailable } from '../store/availability.ts';
+import { GrantRevokedError } from '../store/errors.ts';
 import { respondWithPage } from '../http/render.ts';
 
 export function storeUnavailable(): Error {
@@ -10,9 +11,14 @@ export function storeUnavailable(): Error {
   return error;
 }
 
-/** Rethrows store outages as 503 `temporarily_unavailable`; every other error unchanged. */
+/**
+ * Rethrows store outages as 503 `temporarily_unavailable` and writes refused because the grant
+ * was revoked meanwhile as `invalid_grant`; every other error unchanged.
+ */
 export function translateStoreError(error: unknown): never {
-  throw isStoreUnavailable(error) ? storeUnavailable() : error;
+  if (isStoreUnavailable(error)) throw storeUnavailable();
+  if (error instanceof GrantRevokedError) throw new errors.InvalidGrant('grant has been revoked');
+  throw error;
 }
 
 const FRIENDLY: Record<string, string> = {
