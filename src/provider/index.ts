@@ -48,6 +48,8 @@ export function buildConfiguration({ config, secrets, accounts, adapter }: Provi
     },
     clientDefaults: {
       id_token_signed_response_alg: config.keys.algorithm,
+      // Relying parties need auth_time to tell a fresh login (prompt=login, max_age) from a reused session.
+      require_auth_time: true,
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
     },
