@@ -1,5 +1,6 @@
 // Turns configured clients into oidc-provider client metadata, and decides CORS: only origins of
 // registered browser (public) clients may call token, userinfo and revocation from a page.
+import type { Middleware } from 'koa';
 import type { ClientMetadata, KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/schema.ts';
 
@@ -30,5 +31,25 @@ export function clientBasedCORS(config: Readonly<Config>) {
   return (ctx: KoaContextWithOIDC, origin: string, client: { clientId: string }): boolean => {
     if (!CORS_ROUTES.has(ctx.oidc.route)) return false;
     return origins.get(client.clientId)?.has(origin) ?? false;
+  };
+}
+
+// The OPTIONS routes of the client-checked endpoints above (introspection is never for pages).
+const PREFLIGHT_ROUTES = new Set(['cors.token', 'cors.userinfo', 'cors.revocation', 'cors.introspection']);
+const PREFLIGHT_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Methods', 'Access-Control-Allow-Headers', 'Access-Control-Max-Age'];
+
+/**
+ * A preflight names no client, so oidc-provider allows it from any origin and relies on the
+ * real request's check. Ours allow only origins some browser client is registered with, so a
+ * foreign page is stopped before its request is even sent.
+ */
+export function corsPreflight(config: Readonly<Config>): Middleware {
+  const allowed = new Set([...browserOrigins(config).values()].flatMap((origins) => [...origins]));
+  return async (ctx, next) => {
+    await next();
+    const route = (ctx as KoaContextWithOIDC).oidc?.route as string | undefined;
+    if (ctx.method !== 'OPTIONS' || !route || !PREFLIGHT_ROUTES.has(route)) return;
+    if (route !== 'cors.introspection' && allowed.has(ctx.get('Origin'))) return;
+    for (const header of PREFLIGHT_HEADERS) ctx.remove(header);
   };
 }

@@ -4,8 +4,9 @@ import type { Config } from '../config/schema.ts';
 import type { AccountStore } from '../accounts/store.ts';
 import type { Secrets } from './keys.ts';
 import { CLAIMS, findAccount } from './accounts.ts';
-import { clientBasedCORS, clientMetadata } from './clients.ts';
+import { clientBasedCORS, clientMetadata, corsPreflight } from './clients.ts';
 import { renderError } from './errors.ts';
+import { introspection, publicClientsCannotIntrospect } from './introspection.ts';
 import { logoutSource, postLogoutSuccessSource } from './logout.ts';
 import { resourceIndicators } from './resources.ts';
 import { refreshPolicyFor, ttl } from './ttl.ts';
@@ -17,13 +18,6 @@ export interface ProviderDependencies {
   /** oidc-provider adapter factory; see src/store/adapter.ts. */
   adapter: (name: string) => Adapter;
 }
-
-// RFC 7662 introspection is for confidential clients (resource servers) only. Declared apart so
-// `enabled` is a plain boolean, which the feature's discriminated typing expects.
-const introspection: { enabled: boolean; allowedPolicy: (ctx: KoaContextWithOIDC, client: { clientAuthMethod: string }) => boolean } = {
-  enabled: true,
-  allowedPolicy: (_ctx, client) => client.clientAuthMethod !== 'none',
-};
 
 export function buildConfiguration({ config, secrets, accounts, adapter }: ProviderDependencies): Configuration {
   return {
@@ -85,5 +79,7 @@ export function buildConfiguration({ config, secrets, accounts, adapter }: Provi
 export function createProvider(deps: ProviderDependencies): Provider {
   const provider = new Provider(deps.config.issuer, buildConfiguration(deps));
   provider.proxy = deps.config.trustProxy;
+  provider.use(publicClientsCannotIntrospect);
+  provider.use(corsPreflight(deps.config));
   return provider;
 }
