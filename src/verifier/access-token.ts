@@ -31,6 +31,8 @@ export interface AccessTokenClaims extends JWTPayload {
   cnf?: { jkt?: string };
 }
 
+const KEY_MEMO_MS = 30_000;
+
 // RFC 9068 §2.2 lists these as required; jose reports a missing one with its name.
 const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'];
 
@@ -85,11 +87,25 @@ export function createAccessTokenCheck(options: ResolvedVerifierOptions): (token
   // A JWKS endpoint that is down is our outage (503), not a bad token (401): tell them apart here,
   // where only key resolution can fail.
   // (A plain .catch rather than an async wrapper: this runs on every request.)
-  const getKey = (header: JWTHeaderParameters, token: FlattenedJWSInput) =>
+  const fromRemote = (header: JWTHeaderParameters, token: FlattenedJWSInput) =>
     remote(header, token).catch((error: unknown) => {
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
       throw new VerifierError('ERR_JWKS_UNAVAILABLE', 'the issuer keys are unavailable', { cause: error });
     });
+  // The remote set re-selects and re-checks the key on every call; remembering the resolved key
+  // per kid+alg for a short while takes that off the hot path. 30 s is well inside jose's own
+  // 10-minute JWKS cache, so a retired key stays trusted no longer than it would without this.
+  const resolved = new Map<string, { key: Awaited<ReturnType<typeof remote>>; until: number }>();
+  const getKey = (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
+    const id = `${header.alg}|${header.kid ?? ''}`;
+    const hit = resolved.get(id);
+    if (hit && hit.until > Date.now()) return hit.key;
+    return fromRemote(header, token).then((key) => {
+      if (resolved.size > 64) resolved.clear(); // a flood of unknown kids must not grow memory
+      resolved.set(id, { key, until: Date.now() + KEY_MEMO_MS });
+      return key;
+    });
+  };
   const verifyOptions = {
     issuer: options.issuer,
     audience: options.audience,
