@@ -49,6 +49,8 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
   const finish = async (ctx: Context, result: InteractionResults) => {
     const target = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
     ctx.status = 303;
+    // Like the pages: nothing from a sign-in step may be kept by a cache.
+    ctx.set('Cache-Control', 'no-store');
     ctx.redirect(target);
   };
 

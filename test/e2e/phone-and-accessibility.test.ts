@@ -63,8 +63,8 @@ async function everyPage(check: (name: string) => Promise<void>): Promise<void> 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Allow access?' }).waitFor();
   await check('consent');
-  await page.goto(new URL('/session/end', op.issuer).href);
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.goto(new URL('/session/end?client_id=spa', op.issuer).href);
+  await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
   await check('logout confirmation');
   await page.goto(new URL('/interaction/no-such-interaction', op.issuer).href);
   await check('error page');

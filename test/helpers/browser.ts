@@ -53,11 +53,19 @@ export async function record(context: BrowserContext): Promise<Recorder> {
 }
 
 export interface Site {
-  /** http://localhost:PORT: another site than the issuer (http://127.0.0.1:PORT), as in production. */
+  /** http://localhost:PORT by default: another site than the issuer (http://127.0.0.1:PORT). */
   origin: string;
   /** Every URL requested from this site, in order. */
   hits: URL[];
   close(): Promise<void>;
+}
+
+export interface SiteOptions {
+  /**
+   * Serve as http://127.0.0.1:PORT: the same site as the issuer (ports do not count for SameSite
+   * cookies) but another origin. Default false: http://localhost:PORT, a different site.
+   */
+  sameSite?: boolean;
 }
 
 /**
@@ -65,7 +73,7 @@ export interface Site {
  * given files and answers every other path with a blank page. Playwright does not route the hops
  * of a redirect chain, so a real server is the only reliable way to see where a redirect lands.
  */
-export async function startSite(files: Record<string, { type: string; body: string }> = {}): Promise<Site> {
+export async function startSite(files: Record<string, { type: string; body: string }> = {}, options: SiteOptions = {}): Promise<Site> {
   const hits: URL[] = [];
   let origin = '';
   const server = createServer((request, response) => {
@@ -76,7 +84,7 @@ export async function startSite(files: Record<string, { type: string; body: stri
     response.end(file.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  origin = `http://${options.sameSite ? '127.0.0.1' : 'localhost'}:${(server.address() as AddressInfo).port}`;
   return {
     origin,
     hits,
