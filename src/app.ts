@@ -1,8 +1,10 @@
 // Composes Portcullis: security headers → error boundary → health → static → interactions →
-// oidc-provider. Everything shared lives in the store handed in, so instances are stateless.
+// admin API → oidc-provider. Everything shared lives in the store handed in, so instances are stateless.
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { AccountStore } from './accounts/store.ts';
+import { adminApi } from './admin/index.ts';
+import { AuditLog } from './admin/audit-log.ts';
 import type { Config } from './config/schema.ts';
 import { errorBoundary } from './http/errors.ts';
 import { health } from './http/health.ts';
@@ -16,6 +18,8 @@ import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createProvider } from './provider/index.ts';
 import { loadSecrets } from './provider/keys.ts';
 import { translateStoreError } from './provider/errors.ts';
+import { denylistProviderRevocations } from './revocation/provider-events.ts';
+import { Revoker } from './revocation/revoker.ts';
 import { createAdapterFactory } from './store/adapter.ts';
 import type { RedisClient } from './store/connect.ts';
 import { createKeys, type Keys } from './store/keys.ts';
@@ -27,6 +31,9 @@ export interface Portcullis {
   keys: Keys;
   redis: RedisClient;
   metrics: Metrics;
+  /** Revokes grants, subjects and tokens (store + denylist). */
+  revoker: Revoker;
+  audit: AuditLog;
   /** True when signing/cookie keys were generated for development. */
   generatedSecrets: boolean;
 }
@@ -62,6 +69,10 @@ export async function createApp({ config, redis, logger, demo = false }: AppOpti
     csrfSecret: secrets.cookieKeys[0] as string,
     logger,
   });
+  const audit = new AuditLog(redis, keys);
+  const revoker = new Revoker({ redis, keys, config, audit });
+  // Before provider.callback(): it composes the provider's middleware at that moment.
+  denylistProviderRevocations({ provider, revoker, audit, logger });
   const providerCallback = provider.callback();
 
   const metrics = createMetrics();
@@ -74,13 +85,14 @@ export async function createApp({ config, redis, logger, demo = false }: AppOpti
   if (demo) app.use(demoRoutes(config.issuer).routes());
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
+  app.use(adminApi({ config, redis, keys, accounts, revoker, audit, jwks: secrets.jwks, logger }));
   app.use((ctx) => {
     // Hand the raw request to oidc-provider's own Koa app; it writes the response itself.
     ctx.respond = false;
     return providerCallback(ctx.req, ctx.res);
   });
 
-  return { app, provider, accounts, keys, redis, metrics, generatedSecrets: secrets.generated };
+  return { app, provider, accounts, keys, redis, metrics, revoker, audit, generatedSecrets: secrets.generated };
 }
 
 type AnyAdapter = ReturnType<ReturnType<typeof createAdapterFactory>>;

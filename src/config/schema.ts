@@ -33,6 +33,7 @@ export const clientSchema = z
     response_types: z.array(z.literal('code')).optional(),
     scope: z.string().optional().describe('Space-separated scopes this client may request.'),
     dpop_bound_access_tokens: z.boolean().optional(),
+    admin: z.boolean().optional().describe('May obtain tokens for the admin resource (urn:portcullis:admin) and call the admin API. Default false.'),
     refresh: refreshPolicySchema.partial().optional().describe('Per-client refresh-token policy (overrides refreshTokens).'),
   })
   .strict()

@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.ts';
 
 export function clientMetadata(config: Readonly<Config>): ClientMetadata[] {
   return config.clients.map((client) => {
-    const { refresh: _refresh, ...metadata } = client;
+    const { refresh: _refresh, admin: _admin, ...metadata } = client;
     return {
       ...metadata,
       response_types: metadata.grant_types.includes('authorization_code') ? ['code'] : [],

@@ -3,16 +3,22 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { Config } from '../config/schema.ts';
 
+/** The admin API's resource indicator (src/admin). */
+export const ADMIN_RESOURCE = 'urn:portcullis:admin';
+
 export function resourceIndicators(config: Readonly<Config>) {
   const byIdentifier = new Map(config.resources.map((resource) => [resource.identifier, resource]));
+  const adminClients = new Set(config.clients.filter((client) => client.admin).map((client) => client.client_id));
   return {
     enabled: true,
     // No resource requested → no default audience; the access token is then for userinfo only.
     defaultResource: (_ctx: KoaContextWithOIDC, _client: unknown, oneOf?: readonly string[]) => oneOf?.[0] ?? undefined,
     useGrantedResource: () => true,
-    getResourceServerInfo(_ctx: KoaContextWithOIDC, identifier: string): ResourceServer {
+    getResourceServerInfo(_ctx: KoaContextWithOIDC, identifier: string, client: { clientId: string }): ResourceServer {
       const resource = byIdentifier.get(identifier);
       if (!resource) throw new errors.InvalidTarget();
+      // The admin API's tokens go only to clients configured `admin: true` (src/admin/README.md).
+      if (identifier === ADMIN_RESOURCE && !adminClients.has(client.clientId)) throw new errors.InvalidTarget();
       return {
         scope: Object.keys(resource.scopes).join(' '),
         audience: resource.identifier,

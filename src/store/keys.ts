@@ -48,6 +48,8 @@ export interface Keys {
   accountSessions(accountId: string): string;
   /** The denylist: one append-only stream, the snapshot and the feed that verifiers follow. */
   denylistStream(): string;
+  /** The admin audit log: one append-only stream, capped by length (see src/admin/audit-log.ts). */
+  auditStream(): string;
   /** Development signing and cookie keys, persisted so restarts keep tokens and sessions valid. */
   developmentSecrets(): string;
   /** Rate limiter key prefix (rate-limiter-flexible appends its own key). */
@@ -71,6 +73,7 @@ export function createKeys(prefix = 'portcullis'): Keys {
     accountGrants: (accountId) => `${p}:account-grants:{${assertPart(accountId)}}`,
     accountSessions: (accountId) => `${p}:account-sessions:{${assertPart(accountId)}}`,
     denylistStream: () => `${p}:denylist:{stream}`,
+    auditStream: () => `${p}:audit:{stream}`,
     developmentSecrets: () => `${p}:dev-secrets`,
     rateLimit: (name) => `${p}:rl:${assertPart(name)}`,
   };

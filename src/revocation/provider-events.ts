@@ -1,0 +1,79 @@
+// oidc-provider revokes grants by itself: RFC 7009 revocation of a refresh token, RP-initiated
+// logout (every grant of the session except offline_access ones, which outlive logout by design),
+// authorization-code replay. It announces each with the synchronous `grant.revoked` event. We
+// start the denylist write there and hold the HTTP response until it is acknowledged.
+//
+// Gap: the event fires after oidc-provider has already deleted the grant. If the denylist write
+// then fails (Redis down), the revocation endpoint answers 503 and the failure is logged, but a
+// retry finds no token and writes nothing: the grant's access tokens stay valid until they expire
+// (at most the longest access-token lifetime). Logout keeps its redirect (the session is gone
+// either way) and logs the same error.
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { Logger } from '../observability/logger.ts';
+import type { Actor, AuditSink } from './audit.ts';
+import type { Revoker } from './revoker.ts';
+
+export interface ProviderRevocationOptions {
+  provider: Provider;
+  revoker: Revoker;
+  audit?: AuditSink | undefined;
+  logger: Logger;
+}
+
+// oidc-provider route names → the audit trail's `source`.
+const SOURCES: Record<string, string> = {
+  revocation: 'rfc7009',
+  end_session_confirm: 'end_session',
+  token: 'token_endpoint',
+};
+
+function actorOf(ctx: KoaContextWithOIDC): Actor {
+  const clientId = ctx.oidc.client?.clientId;
+  const accountId = ctx.oidc.session?.accountId;
+  if (ctx.oidc.route === 'end_session_confirm' && accountId) return { kind: 'account', id: accountId, clientId };
+  return clientId ? { kind: 'client', id: clientId } : { kind: 'system', id: 'oidc-provider' };
+}
+
+/**
+ * Denylists every grant oidc-provider revokes, before the response leaves. Must be called before
+ * `provider.callback()` is taken (Koa composes middleware at that moment).
+ *
+ * @example
+ * ```ts
+ * denylistProviderRevocations({ provider, revoker, audit, logger });
+ * const callback = provider.callback();
+ * ```
+ */
+export function denylistProviderRevocations({ provider, revoker, audit, logger }: ProviderRevocationOptions): void {
+  const pending = new WeakMap<object, Promise<void>[]>();
+
+  provider.on('grant.revoked', (ctx, grantId) => {
+    const route = ctx.oidc.route;
+    const write = revoker.denylistGrant(grantId).then(async (denylistId) => {
+      if (!audit) return;
+      const origin = { ip: ctx.ip, requestId: ctx.get('x-request-id') || undefined };
+      await audit
+        .record({ actor: actorOf(ctx), action: 'grant.revoke', target: { type: 'grant', id: grantId }, status: 200, origin, details: { denylistId, source: SOURCES[route] ?? route } })
+        .catch((error: unknown) => logger.error({ err: error, grantId }, 'audit of a provider revocation failed'));
+    });
+    const list = pending.get(ctx) ?? [];
+    list.push(write);
+    pending.set(ctx, list);
+  });
+
+  provider.use(async (ctx, next) => {
+    await next();
+    const writes = pending.get(ctx);
+    if (!writes) return;
+    const failed = (await Promise.allSettled(writes)).filter((result) => result.status === 'rejected');
+    if (failed.length === 0) return;
+    const oidc = (ctx as KoaContextWithOIDC).oidc as KoaContextWithOIDC['oidc'] | undefined;
+    for (const failure of failed) logger.error({ err: failure.reason, route: oidc?.route }, 'denylist write for a revoked grant failed; its access tokens stay valid until they expire');
+    if (oidc?.route === 'revocation') {
+      ctx.status = 503;
+      ctx.set('Retry-After', '2');
+      ctx.body = { error: 'temporarily_unavailable', error_description: 'revocation could not be completed, try again' };
+    }
+  });
+}
