@@ -1,5 +1,5 @@
 // Builds the oidc-provider instance from our configuration; one topic per imported module.
-import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Adapter, type Configuration } from 'oidc-provider';
 import type { Config } from '../config/schema.ts';
 import type { AccountStore } from '../accounts/store.ts';
 import type { Secrets } from './keys.ts';
@@ -8,8 +8,10 @@ import { clientBasedCORS, clientMetadata, corsPreflight } from './clients.ts';
 import { renderError } from './errors.ts';
 import { introspection, publicClientsCannotIntrospect } from './introspection.ts';
 import { logoutSource, postLogoutSuccessSource } from './logout.ts';
+import { postOnlyEndpoints } from './post-only.ts';
 import { resourceIndicators } from './resources.ts';
-import { refreshPolicyFor, ttl } from './ttl.ts';
+import { rotateRefreshToken } from '../refresh/policy.ts';
+import { ttl } from './ttl.ts';
 
 export interface ProviderDependencies {
   config: Readonly<Config>;
@@ -62,11 +64,8 @@ export function buildConfiguration({ config, secrets, accounts, adapter }: Provi
     },
     ttl: ttl(config),
     issueRefreshToken: (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
-    rotateRefreshToken: (ctx: KoaContextWithOIDC) => {
-      const client = ctx.oidc.client;
-      if (!client || client.clientAuthMethod === 'none') return true;
-      return refreshPolicyFor(config, client.clientId).rotate;
-    },
+    // Public clients always rotate, confidential ones per policy; see src/refresh/.
+    rotateRefreshToken: rotateRefreshToken(config),
     // Microservices need the grant id to honour grant-wide revocation without calling us.
     extraTokenClaims: (_ctx, token) => ('grantId' in token && token.grantId ? { grant_id: token.grantId } : undefined),
     clientBasedCORS: clientBasedCORS(config),
@@ -81,5 +80,6 @@ export function createProvider(deps: ProviderDependencies): Provider {
   provider.proxy = deps.config.trustProxy;
   provider.use(publicClientsCannotIntrospect);
   provider.use(corsPreflight(deps.config));
+  provider.use(postOnlyEndpoints(provider));
   return provider;
 }
