@@ -48,16 +48,20 @@ export function demoRoutes(issuer: string): Router {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: DEMO_CLIENT_ID, code_verifier: flow.verifier }),
     });
-    const tokens = (await response.json()) as { id_token?: string; error?: string; refresh_token?: string; expires_in?: number };
+    const tokens = (await response.json()) as { id_token?: string; access_token?: string; error?: string; refresh_token?: string; expires_in?: number };
     if (!tokens.id_token) {
       return respondWithPage(ctx, 'message', { title: 'Demo sign-in failed', message: 'The token request was refused.', code: tokens.error ?? 'token_error' }, 400);
     }
     const claims = decodeJwt(tokens.id_token);
+    // The ID token carries only identity claims; profile and email come from userinfo, as for any client.
+    const userinfo = await fetch(new URL('/me', issuer), { headers: { authorization: `Bearer ${tokens.access_token ?? ''}` } });
+    const profile: unknown = userinfo.ok ? await userinfo.json() : undefined;
     const logout = new URL('/session/end', issuer);
     logout.search = new URLSearchParams({ client_id: DEMO_CLIENT_ID, id_token_hint: tokens.id_token, post_logout_redirect_uri: new URL('/demo', issuer).href }).toString();
     respondWithPage(ctx, 'demo', {
       title: 'Signed in',
       claims: JSON.stringify(claims, null, 2),
+      userinfo: profile === undefined ? undefined : JSON.stringify(profile, null, 2),
       refresh: Boolean(tokens.refresh_token),
       expiresIn: tokens.expires_in,
       signOut: logout.href,
