@@ -21,7 +21,8 @@ export function errorBoundary(logger: Logger): Middleware {
       let status = 500;
       let code = 'server_error';
       let message = 'Something went wrong on our side. Please try again.';
-      if (isStoreUnavailable(error)) {
+      // Store outages arrive raw (our own store calls) or already translated by the provider layer.
+      if (isStoreUnavailable(error) || (error.expose && error.error === 'temporarily_unavailable')) {
         status = 503;
         code = 'temporarily_unavailable';
         message = 'Portcullis is briefly unavailable. Please try again in a moment.';

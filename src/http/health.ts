@@ -10,6 +10,9 @@ export function health(redis: RedisClient): Middleware {
     }
     if (ctx.path === '/readyz') {
       try {
+        // A disconnected client would queue the PING until its next reconnect attempt (seconds
+        // away under backoff); readiness answers at once. The embedded store has no status.
+        if (redis.status && redis.status !== 'ready') throw new Error(`store connection ${redis.status}`);
         await redis.ping();
         ctx.body = { status: 'ok', store: 'ok' };
       } catch {

@@ -7,7 +7,9 @@ import { respondWithPage } from '../http/render.ts';
 
 export function storeUnavailable(): Error {
   const error = new errors.TemporarilyUnavailable('the token service cannot reach its store; try again shortly');
-  Object.assign(error, { status: 503, statusCode: 503, expose: true });
+  // allow_redirect false: a browser gets our 503 page instead of being bounced back to the
+  // application with an error it cannot act on (the outage is ours, not the request's).
+  Object.assign(error, { status: 503, statusCode: 503, expose: true, allow_redirect: false });
   return error;
 }
 
