@@ -46,17 +46,29 @@ function parse(json: string | null): StoredPayload | undefined {
   return json ? (JSON.parse(json) as StoredPayload) : undefined;
 }
 
+// A grant's refresh tokens come in two layouts: oidc-provider records (`payload` JSON with
+// `kind` and `rotations`) and src/refresh/ families (one hash per family: `g` its generation, `t`
+// when its current token was issued, epoch ms; see src/refresh/scripts.ts).
 async function refreshActivity(redis: RedisClient, keys: Keys, grantId: string): Promise<{ lastRefreshedAt: number | undefined; live: number }> {
   const members = await redis.smembers(keys.grantIndex(grantId));
-  const records = await Promise.all(members.map(async (key) => ({ payload: parse(await redis.hget(key, 'payload')), consumed: await redis.hexists(key, 'consumed') })));
-  let lastRefreshedAt: number | undefined;
+  const records = await Promise.all(members.map((key) => redis.hgetall(key)));
+  let lastRefreshedMs: number | undefined;
   let live = 0;
-  for (const { payload, consumed } of records) {
+  const seen = (ms: number) => {
+    lastRefreshedMs = Math.max(lastRefreshedMs ?? 0, ms);
+  };
+  for (const fields of records) {
+    if (fields.h !== undefined && fields.g !== undefined) {
+      live += 1;
+      if (Number(fields.g) > 0 && Number.isFinite(Number(fields.t))) seen(Number(fields.t));
+      continue;
+    }
+    const payload = parse(fields.payload ?? null);
     if (payload?.kind !== 'RefreshToken') continue;
-    if (!consumed) live += 1;
-    if ((payload.rotations ?? 0) > 0 && typeof payload.iat === 'number') lastRefreshedAt = Math.max(lastRefreshedAt ?? 0, payload.iat);
+    if (fields.consumed === undefined) live += 1;
+    if ((payload.rotations ?? 0) > 0 && typeof payload.iat === 'number') seen(payload.iat * 1000);
   }
-  return { lastRefreshedAt, live };
+  return { lastRefreshedAt: lastRefreshedMs === undefined ? undefined : Math.floor(lastRefreshedMs / 1000), live };
 }
 
 /** The grant record's owner and client, or undefined when there is no such (live) grant. */

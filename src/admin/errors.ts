@@ -20,7 +20,7 @@ export const ADMIN_ERROR_CODES = Object.freeze({
   ERR_ADMIN_BODY_TOO_LARGE: { status: 413, meaning: 'The body exceeds 16 KiB.' },
   ERR_ADMIN_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'A body was sent without `Content-Type: application/json`.' },
   ERR_ADMIN_CONFLICT: { status: 409, meaning: 'The change conflicts with existing state (e.g. the username is taken).' },
-  ERR_ADMIN_UNAVAILABLE: { status: 503, meaning: 'The store (Redis) is unreachable; nothing was changed unless `details` says otherwise. Retry.' },
+  ERR_ADMIN_UNAVAILABLE: { status: 503, meaning: 'The store (Redis) is unreachable. Retry: revocations write the denylist first and are safe to repeat.' },
   ERR_ADMIN_INTERNAL: { status: 500, meaning: 'An unexpected failure; the `requestId` finds it in the logs.' },
 } as const satisfies Record<string, AdminErrorDefinition>);
 

@@ -1,0 +1,95 @@
+// Revocations oidc-provider performs by itself reach the denylist before the HTTP response
+// leaves: RFC 7009 revocation of a refresh token, and RP-initiated logout.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { follow, type CookieJar } from '../../helpers/login.ts';
+import { postForm, startConformanceOp, type ConformanceOp } from '../conformance/support.ts';
+import { denylist, login, refresh } from './support.ts';
+
+let op: ConformanceOp;
+
+beforeAll(async () => {
+  op = await startConformanceOp();
+});
+
+afterAll(async () => {
+  await op.close();
+});
+
+async function logout(idToken: string, jar: CookieJar): Promise<void> {
+  const url = new URL('/session/end', op.issuer);
+  url.searchParams.set('id_token_hint', idToken);
+  url.searchParams.set('post_logout_redirect_uri', 'https://web.example.test/');
+  const page = await follow(url, jar, op.issuer);
+  const html = 'html' in page ? page.html : '';
+  const action = /<form id="op.logoutForm" method="post" action="([^"]+)"/.exec(html)?.[1];
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!action || !xsrf) throw new Error(`no logout form:\n${html.slice(0, 400)}`);
+  const done = await follow(action, jar, op.issuer, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: op.issuer },
+    body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+  });
+  if (!('redirect' in done)) throw new Error('logout did not redirect');
+}
+
+describe('RFC 7009 revocation', () => {
+  it('revoking a refresh token denylists its grant before the 200 is sent, and audits it', async () => {
+    const tokens = await login(op, 'web');
+    const other = await login(op, 'web');
+    expect((await denylist(op)).some((e) => e.value === tokens.grantId)).toBe(false);
+
+    const response = await postForm(op, '/token/revocation', 'web', { token: tokens.refresh_token as string, token_type_hint: 'refresh_token' });
+    const entries = await denylist(op);
+    expect(response.status).toBe(200);
+    expect(entries.filter((e) => e.kind === 'grant' && e.value === tokens.grantId)).toHaveLength(1);
+    expect(entries.some((e) => e.value === other.grantId)).toBe(false);
+
+    expect((await refresh(op, 'web', tokens.refresh_token as string)).body.error).toBe('invalid_grant');
+    expect((await refresh(op, 'web', other.refresh_token as string)).status).toBe(200);
+
+    const { entries: audited } = await op.audit.page({ limit: 5 });
+    expect(audited.find((e) => e.target?.id === tokens.grantId)).toMatchObject({
+      actor: { kind: 'client', id: 'web' },
+      action: 'grant.revoke',
+      ip: '127.0.0.1',
+      details: { source: 'rfc7009' },
+    });
+  });
+
+  it('answers 503 when the denylist write fails, instead of a silent 200', async () => {
+    const tokens = await login(op, 'web');
+    const stream = op.keys.denylistStream();
+    const saved = (await op.redis.xrange(stream, '-', '+')) as [string, string[]][];
+    // A key of the wrong type makes XADD fail (WRONGTYPE) while everything else keeps working.
+    await op.redis.del(stream);
+    await op.redis.set(stream, 'not a stream');
+    try {
+      const response = await postForm(op, '/token/revocation', 'web', { token: tokens.refresh_token as string });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    } finally {
+      await op.redis.del(stream);
+      for (const [id, fields] of saved) await op.redis.xadd(stream, id, ...fields);
+    }
+  });
+});
+
+describe('RP-initiated logout', () => {
+  it('denylists the grants logout revokes; offline_access grants outlive logout by design', async () => {
+    const online = await login(op, 'web', { scope: 'openid orders:read' });
+    const offline = await login(op, 'web', { scope: 'openid offline_access orders:read' });
+
+    await logout(online.id_token, online.jar);
+    await logout(offline.id_token, offline.jar);
+    const entries = await denylist(op);
+
+    expect(entries.filter((e) => e.kind === 'grant' && e.value === online.grantId)).toHaveLength(1);
+    // oidc-provider keeps a grant with offline_access across logout (OpenID Connect Core §11):
+    // its refresh token still works, so its access tokens are not denylisted either.
+    expect(entries.some((e) => e.value === offline.grantId)).toBe(false);
+    expect((await refresh(op, 'web', offline.refresh_token as string)).status).toBe(200);
+
+    const { entries: audited } = await op.audit.page({ limit: 10 });
+    expect(audited.find((e) => e.target?.id === online.grantId)).toMatchObject({ actor: { kind: 'account', id: op.sub, clientId: 'web' }, details: { source: 'end_session' } });
+  });
+});
