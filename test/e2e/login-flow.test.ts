@@ -100,6 +100,7 @@ describe('login in Chromium', () => {
     const [header] = tokens.access_token.split('.');
     expect(JSON.parse(Buffer.from(header as string, 'base64url').toString()).typ).toBe('at+jwt');
     expect(recorder.errors).toEqual([]);
+    expect(recorder.violations).toEqual([]);
   });
 
   it('announces a wrong password as an alert, keeps the username and shows no internals', async () => {
@@ -120,6 +121,23 @@ describe('login in Chromium', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Allow access?' }).waitFor();
+    expect(recorder.violations).toEqual([]);
+  });
+
+  it('Cancel on the login page returns to the application with access_denied', async () => {
+    const request = await authorizationRequest();
+    await page.goto(request.url.href);
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password').fill('typed before changing my mind');
+    const abort = page.waitForRequest((request) => request.url().endsWith('/abort'));
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForURL((url) => url.href.startsWith(callbackUrl));
+    const callback = new URL(page.url());
+    expect(Object.fromEntries(callback.searchParams)).toMatchObject({ error: 'access_denied', state: request.state, iss: op.issuer });
+    expect(callback.searchParams.has('code')).toBe(false);
+    // Only the CSRF token went to the abort route, never the credentials typed so far.
+    expect([...new URLSearchParams((await abort).postData() ?? '').keys()]).toEqual(['csrf']);
+    expect(recorder.violations).toEqual([]);
   });
 
   it('shows friendly pages without internals for a foreign redirect URI, an unknown client and a stale interaction', async () => {
@@ -136,5 +154,6 @@ describe('login in Chromium', () => {
       await expectNoInternals();
     }
     expect(site.hits).toEqual([]);
+    expect(recorder.violations).toEqual([]);
   });
 });

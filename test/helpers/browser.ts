@@ -1,5 +1,6 @@
 // Real Chromium for the e2e tests: one browser per test file, a fresh context per test, and a
 // recorder that sees what the browser saw (every request, console errors, CSP violations).
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -8,6 +9,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH.`);
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     // No sandbox: test machines run as root in containers. The rest keeps Chromium from calling
@@ -70,8 +74,9 @@ export interface SiteOptions {
 
 /**
  * A stand-in for another web site (a client's redirect target, an attacker's page). It serves the
- * given files and answers every other path with a blank page. Playwright does not route the hops
- * of a redirect chain, so a real server is the only reliable way to see where a redirect lands.
+ * given files (read per request, so a test may add some after start) and answers every other path
+ * with a blank page. Playwright does not route the hops of a redirect chain, so a real server is
+ * the only reliable way to see where a redirect lands.
  */
 export async function startSite(files: Record<string, { type: string; body: string }> = {}, options: SiteOptions = {}): Promise<Site> {
   const hits: URL[] = [];
