@@ -69,9 +69,11 @@ async function openVictimLogin() {
     state,
   });
   await page.goto(url.href);
-  const form = page.locator('form[method=post]').first();
+  // The form that holds the password field is the login form.
+  const form = page.locator('form', { has: page.getByLabel('Password') });
   const action = new URL((await form.getAttribute('action')) as string, page.url()).href;
-  const csrf = (await page.locator('input[name=csrf]').getAttribute('value')) as string;
+  const csrf = (await form.locator('input[name=csrf]').getAttribute('value')) as string;
+  expect(action).toMatch(/\/interaction\/[\w-]+\/login$/);
   return { verifier, state, action, csrf };
 }
 
