@@ -1,10 +1,14 @@
 // Operator commands: `npm run cli -- accounts add|list|remove|set-password|disable|enable ...`
 // and `npm run cli -- keys generate`. Accounts live in Redis, so they need REDIS_URL.
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { AccountError, AccountStore } from './accounts/store.ts';
+import { AuditLog } from './admin/audit-log.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { generateSigningKey } from './provider/keys.ts';
+import { changePassword, disableAccount } from './revocation/account-events.ts';
+import { Revoker } from './revocation/revoker.ts';
 import { connectRedis } from './store/connect.ts';
 import { createKeys } from './store/keys.ts';
 
@@ -36,6 +40,15 @@ async function readPassword(fromStdin: boolean): Promise<string> {
   return password;
 }
 
+/** Who runs the CLI, for the audit log; a container user may have no passwd entry. */
+function operatorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
 async function accounts(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
@@ -48,7 +61,12 @@ async function accounts(args: string[]): Promise<void> {
     throw new UsageError('accounts live in Redis: set REDIS_URL (the in-memory development store exists only inside a running server)');
   }
   const redis = connectRedis(config.redis);
-  const store = new AccountStore(redis, createKeys(config.redis.keyPrefix));
+  const storeKeys = createKeys(config.redis.keyPrefix);
+  const store = new AccountStore(redis, storeKeys);
+  // A new password or a disabled account signs the subject out everywhere (grants, sessions,
+  // denylisted access tokens), audited with the operator's login as actor.
+  const revoker = new Revoker({ redis, keys: storeKeys, config, audit: new AuditLog(redis, storeKeys) });
+  const operator = { kind: 'operator', id: operatorName() } as const;
   try {
     const need = () => {
       if (!username) throw new UsageError(`accounts ${command} needs a username`);
@@ -71,14 +89,18 @@ async function accounts(args: string[]): Promise<void> {
         break;
       case 'set-password': {
         const name = need();
-        await store.setPassword(name, await readPassword(values['password-stdin'] ?? false));
-        console.log(`password changed for ${name}`);
+        const { revocation } = await changePassword(store, revoker, name, await readPassword(values['password-stdin'] ?? false), operator, { source: 'cli' });
+        console.log(`password changed for ${name}; signed out everywhere (${revocation.grantIds.length} grants, ${revocation.sessionsEnded} sessions)`);
         break;
       }
-      case 'disable':
+      case 'disable': {
+        const { revocation } = await disableAccount(store, revoker, need(), operator, undefined, { source: 'cli' });
+        console.log(`disabled ${username}; signed out everywhere (${revocation.grantIds.length} grants, ${revocation.sessionsEnded} sessions)`);
+        break;
+      }
       case 'enable':
-        await store.setDisabled(need(), command === 'disable');
-        console.log(`${command}d ${username}`);
+        await store.setDisabled(need(), false);
+        console.log(`enabled ${username}`);
         break;
       default:
         throw new UsageError(`unknown accounts command: ${command ?? '(none)'}`);
