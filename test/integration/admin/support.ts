@@ -20,6 +20,11 @@ export const ADMIN_CLIENTS = [
   { client_id: CONSOLE.id, client_name: 'Admin console', token_endpoint_auth_method: 'none', redirect_uris: [CONSOLE.redirect], grant_types: ['authorization_code'], admin: true },
 ];
 
+/** Anything that knows where the provider listens. */
+export interface HasIssuer {
+  issuer: string;
+}
+
 export interface AdminOp extends ConformanceOp {
   /** The provider's private signing key (it reads it from a JWKS file). */
   signingKey: JWK;
@@ -38,7 +43,7 @@ export async function startAdminOp(overrides: Record<string, unknown> = {}): Pro
 export { inject };
 
 /** client_credentials at the token endpoint; returns the raw response. */
-export async function clientCredentials(op: ConformanceOp, client: { id: string; secret: string }, params: Record<string, string>): Promise<Response> {
+export async function clientCredentials(op: HasIssuer, client: { id: string; secret: string }, params: Record<string, string>): Promise<Response> {
   return fetch(new URL('/token', op.issuer), {
     method: 'POST',
     headers: {
@@ -51,7 +56,7 @@ export async function clientCredentials(op: ConformanceOp, client: { id: string;
 }
 
 /** An admin token for the automation client. */
-export async function automationToken(op: ConformanceOp): Promise<string> {
+export async function automationToken(op: HasIssuer): Promise<string> {
   const response = await clientCredentials(op, AUTOMATION, { resource: ADMIN_RESOURCE, scope: 'admin' });
   const body = (await response.json()) as { access_token?: string };
   if (response.status !== 200 || !body.access_token) throw new Error(`no admin token: ${response.status} ${JSON.stringify(body)}`);
@@ -59,7 +64,7 @@ export async function automationToken(op: ConformanceOp): Promise<string> {
 }
 
 /** A person signs in to the admin console (code + PKCE) and gets a token for the admin resource. */
-export async function consoleToken(op: ConformanceOp, username: string, password: string): Promise<string> {
+export async function consoleToken(op: HasIssuer, username: string, password: string): Promise<string> {
   const codes = await pkce();
   const url = new URL('/auth', op.issuer);
   for (const [name, value] of Object.entries({
@@ -103,7 +108,7 @@ export interface AdminResponse<T = Record<string, unknown>> {
 }
 
 /** Calls the admin API. `body` is sent as JSON. */
-export async function admin<T = Record<string, unknown>>(op: ConformanceOp, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<AdminResponse<T>> {
+export async function admin<T = Record<string, unknown>>(op: HasIssuer, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<AdminResponse<T>> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] ??= 'application/json';
