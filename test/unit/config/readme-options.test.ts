@@ -22,7 +22,7 @@ function optionPaths(schema: z.ZodType, prefix: string): string[] {
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 const table = readme.slice(readme.indexOf('| Option | Default | Meaning |'));
 const optionsTable = table.slice(0, table.indexOf('\n\n'));
-const documented = new Set([...optionsTable.matchAll(/^\| `([a-zA-Z.[\]]+)` \|/gm)].map((m) => m[1]));
+const documented = new Set([...optionsTable.matchAll(/^\| `([a-zA-Z.[\]]+)` \|/gm)].map((m) => m[1] as string));
 
 describe('README configuration table', () => {
   const paths = optionPaths(configSchema, '');
