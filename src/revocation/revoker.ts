@@ -9,15 +9,11 @@
 import { createAdapterFactory } from '../store/adapter.ts';
 import { listAccountGrants, listAccountSessions } from '../store/account-index.ts';
 import type { RedisClient } from '../store/connect.ts';
-import { isGrantBoundModel, type Keys } from '../store/keys.ts';
+import type { Keys } from '../store/keys.ts';
 import type { Config } from '../config/schema.ts';
 import type { Actor, AuditSink, Origin } from './audit.ts';
 import { appendDenylistEntry, type AppendDenylistOptions, type DenylistEntry } from './denylist.ts';
 import { DENYLIST_EXPIRY_MARGIN_SECONDS, longestAccessTokenTtlSeconds, nowSecondsCeil } from './lifetime.ts';
-
-// oidc-provider's own revoke helper calls revokeByGrantId on each of these; ours revokes the
-// whole grant slot in one script whichever model asks, so asking once per model is idempotent.
-const GRANT_BOUND_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest'].filter(isGrantBoundModel);
 
 export interface RevokerOptions {
   redis: RedisClient;
@@ -107,9 +103,11 @@ export class Revoker {
   }
 
   async #revokeGrantInStore(grantId: string): Promise<void> {
-    // The Grant record goes too; the account's grant index drops it on its next read, which
-    // confirms every member against its record.
-    await Promise.all(GRANT_BOUND_MODELS.map((model) => this.#adapter(model).revokeByGrantId(grantId)));
+    // oidc-provider asks each grant-bound model in turn; our adapter's revokeByGrantId is one script
+    // that deletes the whole grant slot (every record in the grant index, refresh-token families
+    // included, and the Grant itself) and marks it revoked, whichever model asks, so once is all.
+    // The account's grant index drops the grant on its next read, which checks every member.
+    await this.#adapter('RefreshToken').revokeByGrantId(grantId);
   }
 
   async #record(actor: Actor, action: string, target: { type: string; id: string }, options: RevokeOptions, reason: string | undefined, details: Record<string, unknown>): Promise<void> {
