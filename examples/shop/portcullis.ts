@@ -30,7 +30,7 @@ export interface RunningProvider {
 
 const resource = (service: ServiceIdentity) => ({ identifier: service.resource, scopes: { [service.scope]: service.description } });
 
-export function shopConfig(options: ProviderOptions) {
+function shopConfig(options: ProviderOptions) {
   // Defaults first, so the admin resource stays when ours are added (arrays replace, not merge).
   const defaults = loadConfig({ env: {} });
   return loadConfig({

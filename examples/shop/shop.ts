@@ -1,13 +1,13 @@
 // The whole example in one call: Portcullis, the orders and profile services, and the shell.
 // start.ts runs it for people; test/e2e/example-shop.test.ts runs it for Chromium.
 import { randomBytes } from 'node:crypto';
+import type { AdminClient } from './admin.ts';
 import { startProvider, type RunningProvider } from './portcullis.ts';
 import { startOrdersService } from './services/orders.ts';
 import type { RunningService } from './services/options.ts';
 import { startProfileService } from './services/profile.ts';
-import { ORDERS, PROFILE, SHELL_CLIENT_ID, ADMIN_CLIENT_ID } from './settings.ts';
+import { ADMIN_CLIENT_ID, ORDERS, PROFILE, SHELL_CLIENT_ID } from './settings.ts';
 import { startShell, type RunningShell } from './shell/server.ts';
-import type { AdminClient } from './admin.ts';
 
 export interface ShopPorts {
   portcullis: number;
@@ -54,7 +54,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
 
   const started: { close(): Promise<void> }[] = [];
   const close = async () => {
-    for (const part of started.reverse()) await part.close();
+    for (const part of started.splice(0).reverse()) await part.close();
   };
   try {
     const provider = await startProvider({

@@ -1,12 +1,11 @@
 // The shell's static server: the page, the micro frontends (plain ES modules, no build step),
 // oidc-client-ts' browser build straight from node_modules, and /config.json with this run's URLs.
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeServer, listen } from '../listen.ts';
-import type { Server } from 'node:http';
 
 /** What the page reads from /config.json. */
 export interface ShellConfig {
