@@ -28,6 +28,10 @@ const SOURCES: Record<string, string> = {
   token: 'token_endpoint',
 };
 
+// The caller's X-Request-Id is recorded only if it looks like one (UUIDs, trace ids): it comes
+// from the network and lands in the audit log.
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 function actorOf(ctx: KoaContextWithOIDC): Actor {
   const clientId = ctx.oidc.client?.clientId;
   const accountId = ctx.oidc.session?.accountId;
@@ -52,7 +56,8 @@ export function denylistProviderRevocations({ provider, revoker, audit, logger }
     const route = ctx.oidc.route;
     const write = revoker.denylistGrant(grantId).then(async (denylistId) => {
       if (!audit) return;
-      const origin = { ip: ctx.ip, requestId: ctx.get('x-request-id') || undefined };
+      const offered = ctx.get('x-request-id');
+      const origin = { ip: ctx.ip, requestId: REQUEST_ID.test(offered) ? offered : undefined };
       await audit
         .record({ actor: actorOf(ctx), action: 'grant.revoke', target: { type: 'grant', id: grantId }, status: 200, origin, details: { denylistId, source: SOURCES[route] ?? route } })
         .catch((error: unknown) => logger.error({ err: error, grantId }, 'audit of a provider revocation failed'));
