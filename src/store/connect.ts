@@ -24,11 +24,13 @@ function hostPort(address: string): { host: string; port: number } {
  */
 export function connectRedis(connection: StoreConnection): RedisClient {
   const common = {
-    // One retry keeps a request's worst case near a second when Redis is gone.
+    // A queued command fails after this many reconnect attempts: with the 500 ms backoff cap
+    // below, a request answers 503 within about a second of Redis going away, never hangs.
     maxRetriesPerRequest: 1,
     enableAutoPipelining: true,
-    // Reconnect forever with a capped backoff: the service must recover by itself.
-    retryStrategy: (attempt: number) => Math.min(attempt * 100, 2_000),
+    // Reconnect forever with a capped backoff: the service must recover by itself, and the cap
+    // bounds both the 503 latency during an outage and the recovery delay after it.
+    retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
   };
   if (connection.cluster) {
     return new Cluster(connection.cluster.nodes.map(hostPort), {
