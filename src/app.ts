@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createProvider } from './provider/index.ts';
 import { loadSecrets } from './provider/keys.ts';
 import { translateStoreError } from './provider/errors.ts';
+import { createRefreshRotation } from './refresh/index.ts';
 import { denylistProviderRevocations } from './revocation/provider-events.ts';
 import { Revoker } from './revocation/revoker.ts';
 import { createAdapterFactory } from './store/adapter.ts';
@@ -51,12 +52,23 @@ export async function createApp({ config, redis, logger, demo = false }: AppOpti
   const secrets = await loadSecrets(config, redis, keys);
   const accounts = new AccountStore(redis, keys);
   const storeAdapter = createAdapterFactory(redis, keys);
+  const refresh = createRefreshRotation({
+    config,
+    redis,
+    keys,
+    logger,
+    secrets: secrets.cookieKeys,
+    revokeByGrantId: (grantId) => storeAdapter('RefreshToken').revokeByGrantId(grantId),
+    // Reuse revokes in the store directly (no grant.revoked event), so it denylists here.
+    onGrantRevoked: (grantId) => revoker.denylistGrant(grantId),
+  });
   const provider = createProvider({
     config,
     secrets,
     accounts,
-    adapter: (name) => withStoreErrors(storeAdapter(name)),
+    adapter: (name) => (name === 'RefreshToken' ? refresh.adapter : withStoreErrors(storeAdapter(name))),
   });
+  refresh.install(provider);
   provider.on('server_error', (ctx, error) => logger.error({ err: error, path: ctx.path }, 'provider server_error'));
 
   const app = new Koa({ proxy: config.trustProxy, keys: secrets.cookieKeys });

@@ -233,5 +233,9 @@ export function createAdapterFactory(
   options: AdapterFactoryOptions = {},
 ): (modelName: string) => RedisAdapter {
   const now = options.now ?? Date.now;
+  // Define the scripts now, not when the first model is used: ioredis' auto-pipeline copies the
+  // client's commands when it is created, so a script defined while one is pending is missing
+  // from it, and that pipeline's replies then never reach their callers.
+  withStoreCommands(redis);
   return (modelName) => new RedisModelAdapter(redis, keys, modelName, now);
 }

@@ -37,6 +37,12 @@ export interface Keys {
   grantRevoked(grantId: string): string;
   /** Secondary lookup (Session by uid, DeviceCode by userCode) → record id. */
   lookup(model: string, field: string, value: string): string;
+  /** A refresh-token family (current token hash, payload, tombstone of the previous one); see src/refresh/. */
+  refreshFamily(grantId: string, familyId: string): string;
+  /** The sealed response of a family's latest rotation, kept for the grace window. */
+  refreshGrace(grantId: string, familyId: string): string;
+  /** Short lock serializing the refreshes of one family. */
+  refreshLock(grantId: string, familyId: string): string;
   /** An account by its id; `accountByUsername` maps the login name to it. */
   account(accountId: string): string;
   accountByUsername(username: string): string;
@@ -67,6 +73,9 @@ export function createKeys(prefix = 'portcullis'): Keys {
     grantIndex: (grantId) => `${p}:grant-index:{${assertPart(grantId)}}`,
     grantRevoked: (grantId) => `${p}:grant-revoked:{${assertPart(grantId)}}`,
     lookup: (model, field, value) => `${p}:${assertPart(model)}:by-${assertPart(field)}:{${assertPart(value)}}`,
+    refreshFamily: (grantId, familyId) => `${p}:refresh:{${assertPart(grantId)}}:${assertPart(familyId)}`,
+    refreshGrace: (grantId, familyId) => `${p}:refresh-grace:{${assertPart(grantId)}}:${assertPart(familyId)}`,
+    refreshLock: (grantId, familyId) => `${p}:refresh-lock:{${assertPart(grantId)}}:${assertPart(familyId)}`,
     account: (accountId) => `${p}:account:{${assertPart(accountId)}}`,
     accountByUsername: (username) => `${p}:account-name:{${encodeURIComponent(username.toLowerCase())}}`,
     accountIds: () => `${p}:account-ids`,
