@@ -2,7 +2,7 @@
 // can report, the compare-and-swap commit, and every script call kept in one cluster slot.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FAMILY_SCRIPT_KEY_COUNTS, FamilyStore, type FamilyId, type Rotation } from '../../../src/refresh/family-store.ts';
-import { createMemoryRedis } from '../../../src/store/connect.ts';
+import { createMemoryRedis, type RedisClient } from '../../../src/store/connect.ts';
 import { createKeys } from '../../../src/store/keys.ts';
 import { keySlot } from '../../helpers/keyslot.ts';
 import { recordCalls, type RecordedCall } from '../../helpers/recording-redis.ts';
@@ -15,11 +15,15 @@ function rotation(oldHash: string, newHash: string, generation: number, lockOwne
   return { oldHash, newHash, generation, expiresAt: 2_000_000_100, payload: `{"g":${generation}}`, nowMs: 2_000 + generation, ttlMs: 60_000, sealed: Buffer.from([0, 255, 124, 1]), graceMs: 15_000, lockOwner };
 }
 
+let redis: RedisClient;
 let store: FamilyStore;
 let calls: RecordedCall[];
 
-beforeEach(() => {
-  const recorded = recordCalls(createMemoryRedis());
+beforeEach(async () => {
+  redis = createMemoryRedis();
+  // Embedded stores share their data within the process.
+  await redis.flushall();
+  const recorded = recordCalls(redis);
   calls = recorded.calls;
   store = new FamilyStore(recorded.client, keys);
 });
@@ -69,17 +73,14 @@ describe('FamilyStore', () => {
   });
 
   it('starts no family for a revoked grant, and a rotation cannot resurrect one', async () => {
-    const redis = createMemoryRedis();
-    const revokedStore = new FamilyStore(redis, keys);
     await redis.set(keys.grantRevoked(ID.grantId), '1');
-    expect(await revokedStore.create(ID, NEW)).toBe(false);
-    expect(await revokedStore.commitRotation(ID, rotation('h0', 'h1', 1, 'me'))).toBe(false);
+    expect(await store.create(ID, NEW)).toBe(false);
+    expect(await store.commitRotation(ID, rotation('h0', 'h1', 1, 'me'))).toBe(false);
+    expect(await store.read(ID)).toBeUndefined();
   });
 
   it('lists the family in its grant index, which outlives it', async () => {
-    const redis = createMemoryRedis();
-    const indexed = new FamilyStore(redis, keys);
-    await indexed.create(ID, NEW);
+    await store.create(ID, NEW);
     expect(await redis.smembers(keys.grantIndex(ID.grantId))).toEqual([keys.refreshFamily(ID.grantId, ID.familyId)]);
     expect(await redis.pttl(keys.grantIndex(ID.grantId))).toBeGreaterThanOrEqual(await redis.pttl(keys.refreshFamily(ID.grantId, ID.familyId)));
   });
