@@ -1,8 +1,9 @@
 // Refresh-token rotation under load: 32 logins, then 32 closed-loop clients each refreshing its
 // own family through the HTTP token endpoint for a fixed time, against a private redis-server.
 // Prints requests/s, latency percentiles, errors, and the Redis bytes one login occupies after it
-// all. Portcullis runs in a child process so the load generator does not share its event loop
-// (both share this machine's cores, as the issue's target assumes).
+// all (exact MEMORY USAGE of every key of its grant). Portcullis runs as worker processes
+// (node:cluster, one per core by default) in a child process, so the load generator does not
+// share their event loops; all of it shares this machine's cores, as the issue's target assumes.
 //
 // Options: --clients N (32) --seconds S (20) --warmup S (3) --workers N (2: one per core)
 // --profile DIR (CPU profiles of the provider processes)
@@ -130,7 +131,7 @@ try {
     return result;
   }
 
-  await run(WARMUP_SECONDS);
+  const warm = await run(WARMUP_SECONDS);
   const measured = await run(SECONDS);
   const sorted = [...measured.latencies].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -155,8 +156,8 @@ try {
       perKey.push(`${key.split(':')[1] ?? key} ${usage}`);
     }
   } while (cursor !== '0');
-  const rotations = Math.round((measured.latencies.length + 0) / CLIENTS);
-  console.log(`redis bytes for one login after ~${format(rotations)}+ rotations: ${format(bytes)} in ${keys} keys (${perKey.sort().join(', ')})`);
+  const rotations = (warm.latencies.length + measured.latencies.length) / CLIENTS;
+  console.log(`redis bytes for one login after ~${format(rotations)} rotations: ${format(bytes)} in ${keys} keys (${perKey.sort().join(', ')})`);
   await redis.quit();
 } finally {
   agent.destroy();

@@ -8,7 +8,7 @@
 // live token. The MAC (HMAC-SHA-256 under a key derived from the cookie keys, which are not in
 // Redis) proves that a superseded token was really issued by us: only such a token may revoke a
 // grant, so knowing a grant id (it is in every access token) is not enough to log a user out.
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 // 128 bits each: the nonce makes the value unguessable (RFC 6819 §5.1.4.2.2), the MAC unforgeable.
 const NONCE_BYTES = 16;
@@ -60,21 +60,22 @@ export function tokenHash(value: string): string {
 
 /** Mints and authenticates token values. Keys: newest first; verification accepts any. */
 export class RefreshTokenMinter {
-  readonly #keys: Buffer[];
+  // KeyObjects, made once: createHmac with raw key bytes re-imports the key on every call.
+  readonly #keys: KeyObject[];
 
   constructor(secrets: readonly string[]) {
     if (secrets.length === 0) throw new TypeError('refresh-token MAC needs at least one secret');
-    this.#keys = secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, '', MAC_KEY_INFO, 32)));
+    this.#keys = secrets.map((secret) => createSecretKey(Buffer.from(hkdfSync('sha256', secret, '', MAC_KEY_INFO, 32))));
   }
 
-  #mac(key: Buffer, header: string, nonce: Buffer): Buffer {
+  #mac(key: KeyObject, header: string, nonce: Buffer): Buffer {
     return createHmac('sha256', key).update(header).update('.').update(nonce).digest().subarray(0, MAC_BYTES);
   }
 
   mint(grantId: string, familyId: string, generation: number): string {
     const header = `${grantId}.${familyId}.${generation.toString(36)}`;
     const nonce = randomBytes(NONCE_BYTES);
-    const mac = this.#mac(this.#keys[0] as Buffer, header, nonce);
+    const mac = this.#mac(this.#keys[0] as KeyObject, header, nonce);
     return `${header}.${Buffer.concat([nonce, mac]).toString('base64url')}`;
   }
 
