@@ -116,11 +116,9 @@ export function refreshGrantHandler(options: RefreshGrantOptions): (ctx: KoaCont
         graceMs: policy.graceSeconds * 1000,
         lockOwner,
       });
-      if (committed) return 'answered';
-      // Another instance rotated first (our lock had expired): our tokens were never stored, so
-      // they are dropped; the next round answers from the winner's grace entry.
-      ctx.body = undefined;
-      return 'again';
+      // Otherwise another instance rotated first (our lock had expired): our tokens were never
+      // stored and are dropped; the next round replaces this body with the winner's.
+      return committed ? 'answered' : 'again';
     } finally {
       if (lockOwner && !committed) await store.release(parts, lockOwner).catch(() => undefined);
     }
