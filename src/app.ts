@@ -17,7 +17,7 @@ import type { Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createProvider } from './provider/index.ts';
 import { loadSecrets } from './provider/keys.ts';
-import { translateStoreError } from './provider/errors.ts';
+import { storeUnavailable, translateStoreError } from './provider/errors.ts';
 import { createRefreshRotation } from './refresh/index.ts';
 import { denylistProviderRevocations } from './revocation/provider-events.ts';
 import { Revoker } from './revocation/revoker.ts';
@@ -52,6 +52,9 @@ export async function createApp({ config, redis, logger, demo = false }: AppOpti
   const secrets = await loadSecrets(config, redis, keys);
   const accounts = new AccountStore(redis, keys);
   const storeAdapter = createAdapterFactory(redis, keys);
+  const audit = new AuditLog(redis, keys);
+  const revoker = new Revoker({ redis, keys, config, audit });
+  const providerRevocations = denylistProviderRevocations({ revoker, audit, logger });
   const refresh = createRefreshRotation({
     config,
     redis,
@@ -67,6 +70,12 @@ export async function createApp({ config, redis, logger, demo = false }: AppOpti
     secrets,
     accounts,
     adapter: (name) => (name === 'RefreshToken' ? refresh.adapter : withStoreErrors(storeAdapter(name))),
+    // Whatever stopped the denylist write, the answer is "not revoked yet, try again" (503).
+    beforeGrantRevocation: (ctx, grantId) =>
+      providerRevocations.beforeRevocation(ctx, grantId).catch((error: unknown) => {
+        logger.error({ err: error, grantId }, 'denylist write before RFC 7009 revocation failed; token kept for a retry');
+        throw storeUnavailable();
+      }),
   });
   refresh.install(provider);
   provider.on('server_error', (ctx, error) => logger.error({ err: error, path: ctx.path }, 'provider server_error'));
@@ -81,10 +90,8 @@ export async function createApp({ config, redis, logger, demo = false }: AppOpti
     csrfSecret: secrets.cookieKeys[0] as string,
     logger,
   });
-  const audit = new AuditLog(redis, keys);
-  const revoker = new Revoker({ redis, keys, config, audit });
   // Before provider.callback(): it composes the provider's middleware at that moment.
-  denylistProviderRevocations({ provider, revoker, audit, logger });
+  providerRevocations.install(provider);
   const providerCallback = provider.callback();
 
   const metrics = createMetrics();

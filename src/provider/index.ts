@@ -1,5 +1,5 @@
 // Builds the oidc-provider instance from our configuration; one topic per imported module.
-import Provider, { type Adapter, type Configuration } from 'oidc-provider';
+import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/schema.ts';
 import type { AccountStore } from '../accounts/store.ts';
 import type { Secrets } from './keys.ts';
@@ -19,9 +19,12 @@ export interface ProviderDependencies {
   accounts: AccountStore;
   /** oidc-provider adapter factory; see src/store/adapter.ts. */
   adapter: (name: string) => Adapter;
+  /** Runs before a refresh token is revoked (RFC 7009), which revokes its whole grant. */
+  beforeGrantRevocation?: (ctx: KoaContextWithOIDC, grantId: string) => Promise<void>;
 }
 
-export function buildConfiguration({ config, secrets, accounts, adapter }: ProviderDependencies): Configuration {
+export function buildConfiguration(deps: ProviderDependencies): Configuration {
+  const { config, secrets, accounts, adapter } = deps;
   return {
     adapter,
     clients: clientMetadata(config),
@@ -56,7 +59,16 @@ export function buildConfiguration({ config, secrets, accounts, adapter }: Provi
       // variants that do not apply here; the runtime shape is the documented one.
       introspection: introspection as unknown as { enabled?: false },
       // A client may revoke only its own tokens (RFC 7009 §2.1); others are ignored silently.
-      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (ctx, client, token) => {
+          if (token.clientId !== client.clientId) return false;
+          // Revoking a refresh token revokes its grant: denylist the grant while the token still
+          // exists, so a failed write (503) leaves something to retry.
+          if (token.kind === 'RefreshToken' && token.grantId && deps.beforeGrantRevocation) await deps.beforeGrantRevocation(ctx, token.grantId);
+          return true;
+        },
+      },
       userinfo: { enabled: true },
       dPoP: { enabled: true },
       resourceIndicators: resourceIndicators(config),

@@ -3,11 +3,12 @@
 // authorization-code replay. It announces each with the synchronous `grant.revoked` event. We
 // start the denylist write there and hold the HTTP response until it is acknowledged.
 //
-// Gap: the event fires after oidc-provider has already deleted the grant. If the denylist write
-// then fails (Redis down), the revocation endpoint answers 503 and the failure is logged, but a
-// retry finds no token and writes nothing: the grant's access tokens stay valid until they expire
-// (at most the longest access-token lifetime). Logout keeps its redirect (the session is gone
-// either way) and logs the same error.
+// RFC 7009: the event fires after oidc-provider has already deleted the token, so a failed write
+// there could not be retried (a retry finds no token). The revocation policy therefore writes the
+// entry first (`beforeRevocation`): if Redis refuses it, the endpoint answers 503 with the token
+// untouched, and a retry works; the event then reuses that write instead of repeating it.
+// Logout has no such hook: it keeps its redirect (the session is gone either way) and logs a
+// failed write; that grant's access tokens then live until they expire (minutes).
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../observability/logger.ts';
@@ -15,7 +16,6 @@ import type { Actor, AuditSink } from './audit.ts';
 import type { Revoker } from './revoker.ts';
 
 export interface ProviderRevocationOptions {
-  provider: Provider;
   revoker: Revoker;
   audit?: AuditSink | undefined;
   logger: Logger;
@@ -39,46 +39,67 @@ function actorOf(ctx: KoaContextWithOIDC): Actor {
   return clientId ? { kind: 'client', id: clientId } : { kind: 'system', id: 'oidc-provider' };
 }
 
+export interface ProviderRevocations {
+  /** For the RFC 7009 revocation policy: denylist the grant before its token is deleted. */
+  beforeRevocation(ctx: KoaContextWithOIDC, grantId: string): Promise<void>;
+  /** Hooks into the provider; call before `provider.callback()` (Koa composes middleware then). */
+  install(provider: Provider): void;
+}
+
 /**
- * Denylists every grant oidc-provider revokes, before the response leaves. Must be called before
- * `provider.callback()` is taken (Koa composes middleware at that moment).
+ * Denylists every grant oidc-provider revokes, before the response leaves.
  *
  * @example
  * ```ts
- * denylistProviderRevocations({ provider, revoker, audit, logger });
+ * const revocations = denylistProviderRevocations({ revoker, audit, logger });
+ * const provider = createProvider({ ..., beforeGrantRevocation: revocations.beforeRevocation });
+ * revocations.install(provider);
  * const callback = provider.callback();
  * ```
  */
-export function denylistProviderRevocations({ provider, revoker, audit, logger }: ProviderRevocationOptions): void {
+export function denylistProviderRevocations({ revoker, audit, logger }: ProviderRevocationOptions): ProviderRevocations {
   const pending = new WeakMap<object, Promise<void>[]>();
+  const written = new WeakMap<object, Map<string, Promise<string>>>();
 
-  provider.on('grant.revoked', (ctx, grantId) => {
-    const route = ctx.oidc.route;
-    const write = revoker.denylistGrant(grantId).then(async (denylistId) => {
-      if (!audit) return;
-      const offered = ctx.get('x-request-id');
-      const origin = { ip: ctx.ip, requestId: REQUEST_ID.test(offered) ? offered : undefined };
-      await audit
-        .record({ actor: actorOf(ctx), action: 'grant.revoke', target: { type: 'grant', id: grantId }, status: 200, origin, details: { denylistId, source: SOURCES[route] ?? route } })
-        .catch((error: unknown) => logger.error({ err: error, grantId }, 'audit of a provider revocation failed'));
+  const beforeRevocation = async (ctx: KoaContextWithOIDC, grantId: string): Promise<void> => {
+    const write = revoker.denylistGrant(grantId);
+    const byGrant = written.get(ctx) ?? new Map<string, Promise<string>>();
+    byGrant.set(grantId, write);
+    written.set(ctx, byGrant);
+    await write;
+  };
+
+  const install = (provider: Provider): void => {
+    provider.on('grant.revoked', (ctx, grantId) => {
+      const route = ctx.oidc.route;
+      const write = (written.get(ctx)?.get(grantId) ?? revoker.denylistGrant(grantId)).then(async (denylistId) => {
+        if (!audit) return;
+        const offered = ctx.get('x-request-id');
+        const origin = { ip: ctx.ip, requestId: REQUEST_ID.test(offered) ? offered : undefined };
+        await audit
+          .record({ actor: actorOf(ctx), action: 'grant.revoke', target: { type: 'grant', id: grantId }, status: 200, origin, details: { denylistId, source: SOURCES[route] ?? route } })
+          .catch((error: unknown) => logger.error({ err: error, grantId }, 'audit of a provider revocation failed'));
+      });
+      const list = pending.get(ctx) ?? [];
+      list.push(write);
+      pending.set(ctx, list);
     });
-    const list = pending.get(ctx) ?? [];
-    list.push(write);
-    pending.set(ctx, list);
-  });
 
-  provider.use(async (ctx, next) => {
-    await next();
-    const writes = pending.get(ctx);
-    if (!writes) return;
-    const failed = (await Promise.allSettled(writes)).filter((result) => result.status === 'rejected');
-    if (failed.length === 0) return;
-    const oidc = (ctx as KoaContextWithOIDC).oidc as KoaContextWithOIDC['oidc'] | undefined;
-    for (const failure of failed) logger.error({ err: failure.reason, route: oidc?.route }, 'denylist write for a revoked grant failed; its access tokens stay valid until they expire');
-    if (oidc?.route === 'revocation') {
-      ctx.status = 503;
-      ctx.set('Retry-After', '2');
-      ctx.body = { error: 'temporarily_unavailable', error_description: 'revocation could not be completed, try again' };
-    }
-  });
+    provider.use(async (ctx, next) => {
+      await next();
+      const writes = pending.get(ctx);
+      if (!writes) return;
+      const failed = (await Promise.allSettled(writes)).filter((result) => result.status === 'rejected');
+      if (failed.length === 0) return;
+      const oidc = (ctx as KoaContextWithOIDC).oidc as KoaContextWithOIDC['oidc'] | undefined;
+      for (const failure of failed) logger.error({ err: failure.reason, route: oidc?.route }, 'denylist write for a revoked grant failed; its access tokens stay valid until they expire');
+      if (oidc?.route === 'revocation') {
+        ctx.status = 503;
+        ctx.set('Retry-After', '2');
+        ctx.body = { error: 'temporarily_unavailable', error_description: 'revocation could not be completed, try again' };
+      }
+    });
+  };
+
+  return { beforeRevocation, install };
 }

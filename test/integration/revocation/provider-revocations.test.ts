@@ -71,6 +71,13 @@ describe('RFC 7009 revocation', () => {
       await op.redis.del(stream);
       for (const [id, fields] of saved) await op.redis.xadd(stream, id, ...fields);
     }
+    // The failed revocation left the token in place, so the client's retry completes it.
+    const introspected = await postForm(op, '/token/introspection', 'web', { token: tokens.refresh_token as string });
+    expect(await introspected.json()).toMatchObject({ active: true });
+    const retry = await postForm(op, '/token/revocation', 'web', { token: tokens.refresh_token as string });
+    expect(retry.status).toBe(200);
+    const entries = await denylist(op);
+    expect(entries.filter((e) => e.kind === 'grant' && e.value === tokens.grantId)).toHaveLength(1);
   });
 });
 
