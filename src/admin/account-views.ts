@@ -2,6 +2,7 @@
 // (all in the grant's own slot, one single-key read each, so this is cluster-safe).
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
+import { isRefreshFamilyKey, listGrantFamilies } from '../refresh/index.ts';
 import { listAccountGrants } from '../store/account-index.ts';
 import type { RedisClient } from '../store/connect.ts';
 import { guardStore } from '../store/errors.ts';
@@ -47,22 +48,19 @@ function parse(json: string | null): StoredPayload | undefined {
 }
 
 // A grant's refresh tokens come in two layouts: oidc-provider records (`payload` JSON with
-// `kind` and `rotations`) and src/refresh/ families (one hash per family: `g` its generation, `t`
-// when its current token was issued, epoch ms; see src/refresh/scripts.ts).
+// `kind` and `rotations`) and src/refresh/ families (read through its listGrantFamilies: one live
+// token per family, its generation and when it was issued).
 async function refreshActivity(redis: RedisClient, keys: Keys, grantId: string): Promise<{ lastRefreshedAt: number | undefined; live: number }> {
-  const members = await redis.smembers(keys.grantIndex(grantId));
+  const families = await listGrantFamilies(redis, keys, grantId);
+  const members = (await redis.smembers(keys.grantIndex(grantId))).filter((key) => !isRefreshFamilyKey(keys, grantId, key));
   const records = await Promise.all(members.map((key) => redis.hgetall(key)));
   let lastRefreshedMs: number | undefined;
-  let live = 0;
+  let live = families.length;
   const seen = (ms: number) => {
     lastRefreshedMs = Math.max(lastRefreshedMs ?? 0, ms);
   };
+  for (const family of families) if (family.generation > 0) seen(family.issuedAt);
   for (const fields of records) {
-    if (fields.h !== undefined && fields.g !== undefined) {
-      live += 1;
-      if (Number(fields.g) > 0 && Number.isFinite(Number(fields.t))) seen(Number(fields.t));
-      continue;
-    }
     const payload = parse(fields.payload ?? null);
     if (payload?.kind !== 'RefreshToken') continue;
     if (fields.consumed === undefined) live += 1;

@@ -24,6 +24,45 @@ export interface FamilyState {
   previousIssuedAt: number | undefined;
 }
 
+/** A family as stored (layout: scripts.ts). */
+export interface FamilyRecord {
+  hash: string;
+  clientId: string;
+  generation: number;
+  /** exp of the current token, unix seconds. */
+  expiresAt: number;
+  /** When the current token was issued, epoch ms. */
+  issuedAt: number;
+  payload: string;
+}
+
+function parseFamily(raw: string | null): FamilyRecord | undefined {
+  if (!raw) return undefined;
+  // The payload is last and may contain the separator.
+  const fields = raw.split('|');
+  if (fields.length < 8) return undefined;
+  const [hash, clientId, generation, expiresAt, issuedAt] = fields as [string, string, string, string, string];
+  return { hash, clientId, generation: Number(generation), expiresAt: Number(expiresAt), issuedAt: Number(issuedAt), payload: fields.slice(7).join('|') };
+}
+
+/** True when `key` (a grant index member) is one of this grant's refresh-token families. */
+export function isRefreshFamilyKey(keys: Keys, grantId: string, key: string): boolean {
+  const family = keys.refreshFamily(grantId, 'x');
+  return key.startsWith(family.slice(0, -1)) && key.length > family.length - 1;
+}
+
+/**
+ * The refresh-token families of a grant (each: one login's chain of rotated tokens), read from
+ * its index, for listings such as the admin API's. Cluster-safe: every key is in the grant's slot.
+ */
+export function listGrantFamilies(redis: RedisClient, keys: Keys, grantId: string): Promise<FamilyRecord[]> {
+  return guardStore(async () => {
+    const members = (await redis.smembers(keys.grantIndex(grantId))).filter((key) => isRefreshFamilyKey(keys, grantId, key));
+    const records = await Promise.all(members.map(async (key) => parseFamily(await redis.get(key))));
+    return records.filter((record): record is FamilyRecord => record !== undefined);
+  });
+}
+
 export type BeginResult =
   | { status: 'missing' | 'client' | 'busy' }
   | { status: 'current' | 'grace' | 'expired' | 'superseded'; family: FamilyState };
@@ -131,16 +170,8 @@ export class FamilyStore {
   }
 
   /** The current token of a family, for lookups outside a refresh (introspection, revocation). */
-  read(id: FamilyId): Promise<{ hash: string; clientId: string; generation: number; expiresAt: number; payload: string } | undefined> {
-    return guardStore(async () => {
-      const raw = await this.#redis.get(this.#keys.refreshFamily(id.grantId, id.familyId));
-      if (!raw) return undefined;
-      // Layout: scripts.ts. The payload is last and may contain the separator.
-      const fields = raw.split('|');
-      if (fields.length < 8) return undefined;
-      const [hash, clientId, generation, expiresAt] = fields as [string, string, string, string];
-      return { hash, clientId, generation: Number(generation), expiresAt: Number(expiresAt), payload: fields.slice(7).join('|') };
-    });
+  read(id: FamilyId): Promise<FamilyRecord | undefined> {
+    return guardStore(async () => parseFamily(await this.#redis.get(this.#keys.refreshFamily(id.grantId, id.familyId))));
   }
 
   /** Starts a family; false when its grant has been revoked meanwhile. */

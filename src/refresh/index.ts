@@ -21,6 +21,7 @@ import { newFamilyId, RefreshTokenMinter } from './token-value.ts';
 export type { GrantRevocationReason, ReuseEvent } from './handler.ts';
 export { rotateRefreshToken } from './policy.ts';
 export { refreshTokenLifetime } from './lifetime.ts';
+export { isRefreshFamilyKey, listGrantFamilies, type FamilyRecord } from './family-store.ts';
 
 export interface RefreshRotationOptions {
   config: Readonly<Config>;

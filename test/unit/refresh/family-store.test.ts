@@ -1,7 +1,7 @@
 // The family scripts on the embedded store (ioredis-mock runs the same Lua): every status `begin`
 // can report, the compare-and-swap commit, and every script call kept in one cluster slot.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FAMILY_SCRIPT_KEY_COUNTS, FamilyStore, type FamilyId, type Rotation } from '../../../src/refresh/family-store.ts';
+import { FAMILY_SCRIPT_KEY_COUNTS, FamilyStore, isRefreshFamilyKey, listGrantFamilies, type FamilyId, type Rotation } from '../../../src/refresh/family-store.ts';
 import { createMemoryRedis, type RedisClient } from '../../../src/store/connect.ts';
 import { createKeys } from '../../../src/store/keys.ts';
 import { keySlot } from '../../helpers/keyslot.ts';
@@ -46,7 +46,7 @@ describe('FamilyStore', () => {
     expect(await store.commitRotation(ID, rotation('h0', 'h1', 1, 'me'))).toBe(true);
     expect(await store.commitRotation(ID, rotation('h0', 'h1b', 1, 'late'))).toBe(false);
     expect(await store.readGrace(ID)).toEqual(Buffer.from([0, 255, 124, 1]));
-    expect(await store.read(ID)).toEqual({ hash: 'h1', clientId: 'spa', generation: 1, expiresAt: 2_000_000_100, payload: '{"g":1}' });
+    expect(await store.read(ID)).toEqual({ hash: 'h1', clientId: 'spa', generation: 1, expiresAt: 2_000_000_100, issuedAt: 2_001, payload: '{"g":1}' });
     // The lock is free again: the successor can rotate at once.
     expect((await store.begin(ID, 'h1', 'spa', 'next', 3_000)).status).toBe('current');
     expect((await store.begin(ID, 'h0', 'spa', 'x', 3_000)).status).toBe('grace');
@@ -99,5 +99,20 @@ describe('FamilyStore', () => {
       const slots = new Set(call.args.slice(0, count).map((key) => keySlot(String(key))));
       expect(slots.size, `${call.name} ${JSON.stringify(call.args.slice(0, count))}`).toBe(1);
     }
+  });
+});
+
+describe('listGrantFamilies', () => {
+  it('lists every family of a grant from its index, and nothing else of it', async () => {
+    const other: FamilyId = { grantId: ID.grantId, familyId: 'familyCC' };
+    await store.create(ID, NEW);
+    await store.create(other, { ...NEW, hash: 'k0' });
+    await store.commitRotation(other, rotation('k0', 'k1', 1, ''));
+    await redis.sadd(keys.grantIndex(ID.grantId), keys.grantRecord('AuthorizationCode', ID.grantId, 'code1'));
+    const families = await listGrantFamilies(redis, keys, ID.grantId);
+    expect(families.map((family) => [family.hash, family.generation, family.issuedAt]).sort()).toEqual([['h0', 0, 1_000], ['k1', 1, 2_001]]);
+    expect(isRefreshFamilyKey(keys, ID.grantId, keys.refreshFamily(ID.grantId, 'any'))).toBe(true);
+    expect(isRefreshFamilyKey(keys, ID.grantId, keys.refreshGrace(ID.grantId, 'any'))).toBe(false);
+    expect(isRefreshFamilyKey(keys, 'otherGrant', keys.refreshFamily(ID.grantId, 'any'))).toBe(false);
   });
 });
