@@ -8,29 +8,17 @@ import type { RedisClient } from '../../../src/store/connect.ts';
 import { createKeys } from '../../../src/store/keys.ts';
 import { freePort } from '../../helpers/redis-server.ts';
 import { adapterContract } from '../../contract/adapter.contract.ts';
+import { contractStore } from '../../contract/contract-store.ts';
 
 const redisUrl = inject('redisUrl');
 
 describe('Redis adapter on redis-server', () => {
-  adapterContract(async () => {
-    const prefix = `t${randomUUID().slice(0, 8)}`;
-    const opened: Redis[] = [];
-    const open = (): Redis => {
-      const client = new Redis(redisUrl, { enableAutoPipelining: true });
-      opened.push(client);
-      return client;
-    };
-    const redis = open();
-    return {
-      redis,
-      prefix,
-      connect: open,
-      dispose: async () => {
-        for (const key of await redis.keys(`${prefix}:*`)) await redis.del(key);
-        await Promise.all(opened.map((client) => client.quit()));
-      },
-    };
-  });
+  adapterContract(async () =>
+    contractStore(
+      () => new Redis(redisUrl, { enableAutoPipelining: true }),
+      (client) => client.quit(),
+    ),
+  );
 
   it('reports an unreachable store as ERR_STORE_UNAVAILABLE', async () => {
     const port = await freePort();
