@@ -1,34 +1,18 @@
 // The operator CLI against a real Redis: add (password from stdin), list, set-password, disable,
 // remove; and its refusals (usage errors, duplicate names, no REDIS_URL).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AccountStore } from '../../../src/accounts/store.ts';
 import { createKeys } from '../../../src/store/keys.ts';
+import { cliConfigPath, cliRunner } from '../../helpers/cli.ts';
 import { uniquePrefix } from '../../helpers/portcullis.ts';
 
 const prefix = uniquePrefix();
-const dir = mkdtempSync(join(tmpdir(), 'portcullis-cli-'));
-const configFile = join(dir, 'config.json');
+const configFile = cliConfigPath('portcullis-cli');
+const cli = cliRunner(configFile);
 let redis: Redis;
 let store: AccountStore;
-
-function cli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['src/cli.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', REDIS_URL: inject('redisUrl'), PORTCULLIS_CONFIG: configFile, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(stdin);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 beforeAll(() => {
   writeFileSync(configFile, JSON.stringify({ redis: { keyPrefix: prefix } }));

@@ -1,27 +1,14 @@
 // The operator CLI's password change and disable sign the account out everywhere: its grants end,
 // a `sub` denylist entry refuses its earlier access tokens, and the audit log names the operator.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliConfigPath, cliRunner } from '../../helpers/cli.ts';
 import { startConformanceOp, type ConformanceOp } from '../conformance/support.ts';
 import { denylist, login, refresh } from './support.ts';
 
 let op: ConformanceOp;
-const configFile = join(mkdtempSync(join(tmpdir(), 'portcullis-cli-revocation-')), 'config.json');
-
-function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['src/cli.ts', ...args], { env: { PATH: process.env.PATH ?? '', REDIS_URL: inject('redisUrl'), PORTCULLIS_CONFIG: configFile } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(stdin);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const configFile = cliConfigPath('portcullis-cli-revocation');
+const cli = cliRunner(configFile);
 
 beforeAll(async () => {
   op = await startConformanceOp();
