@@ -3,10 +3,10 @@ import Router from '@koa/router';
 import Koa from 'koa';
 // A real service: import { createVerifier, koaMiddleware } from 'portcullis/verifier';
 import { createVerifier, koaMiddleware, type AccessTokenClaims } from '../../../src/verifier/index.ts';
-import { closeServer, listen } from '../listen.ts';
 import { ORDERS } from '../settings.ts';
 import { decideCors } from './cors.ts';
 import type { RunningService, ServiceOptions } from './options.ts';
+import { serve } from './serve.ts';
 
 // Every shopper sees the same two orders: the example is about who may read them, not about storage.
 const DEMO_ORDERS = [
@@ -45,13 +45,5 @@ export async function startOrdersService(options: ServiceOptions): Promise<Runni
     ctx.body = { error: 'not_found' };
   });
 
-  const server = await listen(app.callback(), options.port);
-  return {
-    server,
-    verifier,
-    close: async () => {
-      await closeServer(server);
-      await verifier.close();
-    },
-  };
+  return serve(app.callback(), options.port, verifier);
 }

@@ -3,10 +3,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 // A real service: import { createVerifier, expressMiddleware } from 'portcullis/verifier';
 import { createVerifier, expressMiddleware, type ExpressLikeRequest } from '../../../src/verifier/index.ts';
-import { closeServer, listen } from '../listen.ts';
 import { PROFILE } from '../settings.ts';
 import { decideCors } from './cors.ts';
 import type { RunningService, ServiceOptions } from './options.ts';
+import { serve } from './serve.ts';
 
 // One profile for every shopper: the example is about who may read it, not about storage.
 const DEMO_PROFILE = { tier: 'Gold', points: 1280, shipTo: '1 Gatehouse Lane, Castleton' };
@@ -44,13 +44,5 @@ export async function startProfileService(options: ServiceOptions): Promise<Runn
     send(res, 404, { error: 'not_found' });
   };
 
-  const server = await listen(handle, options.port);
-  return {
-    server,
-    verifier,
-    close: async () => {
-      await closeServer(server);
-      await verifier.close();
-    },
-  };
+  return serve(handle, options.port, verifier);
 }
