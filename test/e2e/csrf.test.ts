@@ -5,8 +5,9 @@
 import * as client from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, signIn, spaClientOn, startSite, type Site } from '../helpers/browser.ts';
-import { startPortcullis, TEST_CLIENTS, type RunningPortcullis } from '../helpers/portcullis.ts';
+import { launchBrowser, signIn, startSite, testClientsOn, type Site } from '../helpers/browser.ts';
+import { startPortcullis, type RunningPortcullis } from '../helpers/portcullis.ts';
+import { discoverSpa, pkceRequest } from './support.ts';
 
 const VICTIM = { username: 'alice', password: 'correct horse battery' };
 const ATTACKER = { username: 'mallory', password: 'mallory owns this one' };
@@ -27,10 +28,10 @@ let page: Page;
 
 beforeAll(async () => {
   [clientSite, crossSite, sameSite, browser] = await Promise.all([startSite(), startSite(crossSiteFiles), startSite(sameSiteFiles, { sameSite: true }), launchBrowser()]);
-  op = await startPortcullis({ redisUrl: inject('redisUrl'), overrides: { clients: [spaClientOn(clientSite), ...TEST_CLIENTS.filter((c) => c.client_id !== 'spa')] } });
+  op = await startPortcullis({ redisUrl: inject('redisUrl'), overrides: { clients: testClientsOn(clientSite) } });
   const [victim] = await Promise.all([op.accounts.create({ ...VICTIM, name: 'Alice Liddell' }), op.accounts.create({ ...ATTACKER, name: 'Mallory' })]);
   victimId = victim.id;
-  rp = await client.discovery(new URL(op.issuer), 'spa', undefined, client.None(), { execute: [client.allowInsecureRequests] });
+  rp = await discoverSpa(op.issuer);
 });
 
 afterAll(async () => {
@@ -59,15 +60,7 @@ function plantAttack(files: Record<string, { type: string; body: string }>, acti
 }
 
 async function openVictimLogin() {
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const url = client.buildAuthorizationUrl(rp, {
-    redirect_uri: `${clientSite.origin}/callback`,
-    scope: 'openid profile',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-  });
+  const { url, verifier, state } = await pkceRequest(rp, `${clientSite.origin}/callback`, 'openid profile');
   await page.goto(url.href);
   // The form that holds the password field is the login form.
   const form = page.locator('form', { has: page.getByLabel('Password') });

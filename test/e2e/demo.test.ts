@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { demoClient } from '../../src/demo/client.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { connectRedis } from '../../src/store/connect.ts';
-import { launchBrowser, record, signIn, type Recorder } from '../helpers/browser.ts';
+import { launchBrowser, recordedPage, signIn, type Recorder } from '../helpers/browser.ts';
 import { uniquePrefix } from '../helpers/portcullis.ts';
 import { freePort } from '../helpers/redis-server.ts';
 
@@ -59,9 +59,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
-  recorder = await record(context);
-  page = await context.newPage();
+  ({ context, recorder, page } = await recordedPage(browser, { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true }));
 });
 
 afterEach(async () => {

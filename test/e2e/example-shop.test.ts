@@ -8,7 +8,7 @@ import { revokeAccountGrants } from '../../examples/shop/admin.ts';
 import { seedDemoAccount, type DemoAccount } from '../../examples/shop/portcullis.ts';
 import { ORDERS, PROFILE } from '../../examples/shop/settings.ts';
 import { startShop, type RunningShop } from '../../examples/shop/shop.ts';
-import { launchBrowser, record, signIn, type Recorder } from '../helpers/browser.ts';
+import { launchBrowser, recordedPage, signIn, type Recorder } from '../helpers/browser.ts';
 import { uniquePrefix } from '../helpers/portcullis.ts';
 import { freePort } from '../helpers/redis-server.ts';
 
@@ -41,8 +41,7 @@ beforeEach(async () => {
   // An account per test: revocations in one test never touch another's grants.
   accounts += 1;
   account = await seedDemoAccount(shop.provider.portcullis, `shopper${accounts}`);
-  context = await browser.newContext();
-  recorder = await record(context);
+  ({ context, recorder, page } = await recordedPage(browser));
   tokenRequests = [];
   bearers = new Map();
   context.on('request', (request: Request) => {
@@ -51,7 +50,6 @@ beforeEach(async () => {
     const authorization = request.headers().authorization;
     if (authorization?.startsWith('Bearer ')) bearers.set(url.origin, [...(bearers.get(url.origin) ?? []), authorization.slice('Bearer '.length)]);
   });
-  page = await context.newPage();
 });
 
 afterEach(async () => {

@@ -3,8 +3,9 @@
 import * as client from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, record, signIn, spaClientOn, startSite, type Recorder, type Site } from '../helpers/browser.ts';
-import { API, startPortcullis, TEST_CLIENTS, type RunningPortcullis } from '../helpers/portcullis.ts';
+import { launchBrowser, recordedPage, signIn, startSite, testClientsOn, type Recorder, type Site } from '../helpers/browser.ts';
+import { API, startPortcullis, type RunningPortcullis } from '../helpers/portcullis.ts';
+import { discoverSpa, pkceRequest } from './support.ts';
 
 const PASSWORD = 'correct horse battery';
 
@@ -20,10 +21,9 @@ let callbackUrl: string;
 beforeAll(async () => {
   [site, browser] = await Promise.all([startSite(), launchBrowser()]);
   callbackUrl = `${site.origin}/callback`;
-  const clients = [spaClientOn(site), ...TEST_CLIENTS.filter((c) => c.client_id !== 'spa')];
-  op = await startPortcullis({ redisUrl: inject('redisUrl'), overrides: { clients } });
+  op = await startPortcullis({ redisUrl: inject('redisUrl'), overrides: { clients: testClientsOn(site) } });
   await op.accounts.create({ username: 'alice', password: PASSWORD, name: 'Alice Liddell', email: 'alice@example.com' });
-  rp = await client.discovery(new URL(op.issuer), 'spa', undefined, client.None(), { execute: [client.allowInsecureRequests] });
+  rp = await discoverSpa(op.issuer);
 });
 
 afterAll(async () => {
@@ -33,10 +33,8 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  context = await browser.newContext();
-  recorder = await record(context);
+  ({ context, recorder, page } = await recordedPage(browser));
   site.hits.length = 0;
-  page = await context.newPage();
 });
 
 afterEach(async () => {
@@ -44,19 +42,9 @@ afterEach(async () => {
 });
 
 async function authorizationRequest() {
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
   const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(rp, {
-    redirect_uri: callbackUrl,
-    scope: 'openid profile email orders:read',
-    resource: API,
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-  });
-  return { url, verifier, state, nonce };
+  const request = await pkceRequest(rp, callbackUrl, 'openid profile email orders:read', { resource: API, nonce });
+  return { ...request, nonce };
 }
 
 /** Nothing a person can see may look like a stack trace or an internal error. */

@@ -4,8 +4,9 @@
 import * as client from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, record, signIn, spaClientOn, startSite, type Recorder, type Site } from '../helpers/browser.ts';
-import { startPortcullis, TEST_CLIENTS, type RunningPortcullis } from '../helpers/portcullis.ts';
+import { launchBrowser, recordedPage, signIn, startSite, testClientsOn, type Recorder, type Site } from '../helpers/browser.ts';
+import { startPortcullis, type RunningPortcullis } from '../helpers/portcullis.ts';
+import { discoverSpa, pkceRequest } from './support.ts';
 
 const PASSWORD = 'correct horse battery';
 
@@ -19,9 +20,9 @@ let recorder: Recorder;
 
 beforeAll(async () => {
   [site, browser] = await Promise.all([startSite(), launchBrowser()]);
-  op = await startPortcullis({ redisUrl: inject('redisUrl'), overrides: { clients: [spaClientOn(site), ...TEST_CLIENTS.filter((c) => c.client_id !== 'spa')] } });
+  op = await startPortcullis({ redisUrl: inject('redisUrl'), overrides: { clients: testClientsOn(site) } });
   await op.accounts.create({ username: 'alice', password: PASSWORD, name: 'Alice Liddell' });
-  rp = await client.discovery(new URL(op.issuer), 'spa', undefined, client.None(), { execute: [client.allowInsecureRequests] });
+  rp = await discoverSpa(op.issuer);
 });
 
 afterAll(async () => {
@@ -31,9 +32,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  context = await browser.newContext();
-  recorder = await record(context);
-  page = await context.newPage();
+  ({ context, recorder, page } = await recordedPage(browser));
 });
 
 afterEach(async () => {
@@ -42,16 +41,7 @@ afterEach(async () => {
 
 /** Runs an authorization request in the page; returns where it came back to the client. */
 async function authorize(extra: Record<string, string> = {}): Promise<{ callback: URL; verifier: string; state: string }> {
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const url = client.buildAuthorizationUrl(rp, {
-    redirect_uri: `${site.origin}/callback`,
-    scope: 'openid profile',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    ...extra,
-  });
+  const { url, verifier, state } = await pkceRequest(rp, `${site.origin}/callback`, 'openid profile', extra);
   await page.goto(url.href);
   if (extra.prompt !== 'none') {
     await signIn(page, 'alice', PASSWORD);

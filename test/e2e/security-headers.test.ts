@@ -3,8 +3,8 @@
 // no-store on interaction pages, and no request leaving Portcullis except the redirect back.
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, record, signIn, spaClientOn, startSite, type Recorder, type Site } from '../helpers/browser.ts';
-import { startPortcullis, TEST_CLIENTS, type RunningPortcullis } from '../helpers/portcullis.ts';
+import { launchBrowser, recordedPage, signIn, startSite, testClientsOn, type Recorder, type Site } from '../helpers/browser.ts';
+import { startPortcullis, type RunningPortcullis } from '../helpers/portcullis.ts';
 
 const PASSWORD = 'correct horse battery';
 /** --accent in portcullis.css: proves the stylesheet was loaded and applied. */
@@ -21,7 +21,7 @@ let recorder: Recorder;
 
 beforeAll(async () => {
   [client, attacker, browser] = await Promise.all([startSite(), startSite(attackerFiles), launchBrowser()]);
-  op = await startPortcullis({ redisUrl: inject('redisUrl'), overrides: { clients: [spaClientOn(client), ...TEST_CLIENTS.filter((c) => c.client_id !== 'spa')] } });
+  op = await startPortcullis({ redisUrl: inject('redisUrl'), overrides: { clients: testClientsOn(client) } });
   await op.accounts.create({ username: 'alice', password: PASSWORD, name: 'Alice Liddell', email: 'alice@example.com' });
 });
 
@@ -33,9 +33,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  context = await browser.newContext();
-  recorder = await record(context);
-  page = await context.newPage();
+  ({ context, recorder, page } = await recordedPage(browser));
 });
 
 afterEach(async () => {

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { TEST_CLIENTS } from './portcullis.ts';
 
 /** Debian's Chromium; playwright-core ships no browser of its own. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -54,6 +55,20 @@ export async function record(context: BrowserContext): Promise<Recorder> {
     });
   });
   return recorder;
+}
+
+export interface RecordedPage {
+  context: BrowserContext;
+  recorder: Recorder;
+  page: Page;
+}
+
+/** A fresh context (no cookies from earlier tests), recorded from the start, with one page. */
+export async function recordedPage(browser: Browser, options?: BrowserContextOptions): Promise<RecordedPage> {
+  const context = await browser.newContext(options);
+  const recorder = await record(context);
+  const page = await context.newPage();
+  return { context, recorder, page };
 }
 
 export interface Site {
@@ -110,6 +125,11 @@ export function spaClientOn(site: Site) {
     post_logout_redirect_uris: [`${site.origin}/signed-out`],
     grant_types: ['authorization_code', 'refresh_token'],
   };
+}
+
+/** The test suite's clients, with `spa` redirecting to `site` (see spaClientOn). */
+export function testClientsOn(site: Site) {
+  return [spaClientOn(site), ...TEST_CLIENTS.filter((c) => c.client_id !== 'spa')];
 }
 
 /** Fills the login form by its labels, the way a person (or a screen reader user) finds it. */
