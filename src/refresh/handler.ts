@@ -33,6 +33,10 @@ const WAIT_LIMIT_MS = 2 * LOCK_TTL_MS;
 // Redis well under 1,000 calls per second.
 const FIRST_POLL_MS = 2;
 const MAX_POLL_MS = 25;
+// Lock owners only need to be unique: a per-process random prefix and a counter.
+const OWNER_PREFIX = randomBytes(9).toString('base64url');
+let ownerSequence = 0;
+
 // Rounds that end without an answer (a lost compare-and-swap, a grace entry replaced meanwhile)
 // before giving up; each needs another instance to have rotated the family in between.
 const MAX_ROUNDS = 8;
@@ -86,7 +90,7 @@ export function refreshGrantHandler(options: RefreshGrantOptions): (ctx: KoaCont
   }
 
   /** The presented token is current: run oidc-provider's grant, then commit. */
-  async function refresh(ctx: KoaContextWithOIDC, parts: RefreshTokenParts, value: string, family: FamilyState, policy: RefreshPolicy, lockOwner: string): Promise<Outcome> {
+  async function refresh(ctx: KoaContextWithOIDC, parts: RefreshTokenParts, value: string, hash: string, family: FamilyState, policy: RefreshPolicy, lockOwner: string): Promise<Outcome> {
     const clientId = ctx.oidc.client?.clientId as string;
     const stage = stageFor(parts, value, clientId, family, lockOwner ? 'rotate' : 'reuse');
     let committed = false;
@@ -99,13 +103,13 @@ export function refreshGrantHandler(options: RefreshGrantOptions): (ctx: KoaCont
         const nowSeconds = Math.floor(nowMs / 1000);
         const iiat = typeof stage.presented.payload.iiat === 'number' ? stage.presented.payload.iiat : nowSeconds;
         const lifetime = refreshTokenLifetime(policy, iiat, nowSeconds);
-        await store.touch(parts, tokenHash(value), nowSeconds + lifetime, lifetime * 1000);
+        await store.touch(parts, hash, nowSeconds + lifetime, lifetime * 1000);
         return 'answered';
       }
       const body = ctx.body as Record<string, unknown>;
       const fingerprint = requestFingerprint(ctx, (await internals.validateDpop(ctx))?.thumbprint);
       committed = await store.commitRotation(parts, {
-        oldHash: tokenHash(value),
+        oldHash: hash,
         newHash: tokenHash(successor.value),
         generation: family.generation + 1,
         expiresAt: successor.payload.exp as number,
@@ -194,7 +198,8 @@ export function refreshGrantHandler(options: RefreshGrantOptions): (ctx: KoaCont
     const started = now();
     let poll = FIRST_POLL_MS;
     for (let round = 0; round < MAX_ROUNDS; ) {
-      const lockOwner = rotating ? randomBytes(12).toString('base64url') : '';
+      ownerSequence += 1;
+      const lockOwner = rotating ? `${OWNER_PREFIX}.${ownerSequence.toString(36)}` : '';
       const begun = await store.begin(parts, hash, client.clientId, lockOwner, LOCK_TTL_MS);
       let outcome: Outcome;
       switch (begun.status) {
@@ -208,7 +213,7 @@ export function refreshGrantHandler(options: RefreshGrantOptions): (ctx: KoaCont
           poll = Math.min(poll * 2, MAX_POLL_MS);
           continue;
         case 'current':
-          outcome = await refresh(ctx, parts, value, begun.family, policy, lockOwner);
+          outcome = await refresh(ctx, parts, value, hash, begun.family, policy, lockOwner);
           break;
         case 'grace':
           outcome = await replay(ctx, parts, value, begun.family);
