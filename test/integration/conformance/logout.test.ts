@@ -2,7 +2,7 @@
 // session ends and the browser returns to the registered post_logout_redirect_uri with its state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CookieJar } from '../../helpers/login.ts';
-import { authorizationRequest, follow, obtainTokens, silentAuthorize, STACK_TRACE, startConformanceOp, type ConformanceOp } from './support.ts';
+import { authorizationRequest, errorPage, follow, obtainTokens, silentAuthorize, STACK_TRACE, startConformanceOp, type ConformanceOp } from './support.ts';
 
 let op: ConformanceOp;
 
@@ -98,9 +98,7 @@ describe('RP-initiated logout', () => {
       redirect: 'manual',
       headers: { cookie: tokens.jar.header(), accept: 'text/html' },
     });
-    expect(response.status).toBe(400);
-    expect(response.headers.get('location')).toBeNull();
-    const html = await response.text();
+    const html = await errorPage(response);
     expect(html).toContain('invalid_request');
     expect(html).not.toMatch(STACK_TRACE);
     // Nothing was ended.
@@ -112,8 +110,7 @@ describe('RP-initiated logout', () => {
     const [header, payload] = (tokens.id_token as string).split('.');
     const forged = `${header}.${payload}.${'A'.repeat(86)}`;
     const response = await fetch(endSessionUrl({ id_token_hint: forged, post_logout_redirect_uri: WEB_LOGGED_OUT }), { redirect: 'manual', headers: { accept: 'text/html' } });
-    expect(response.status).toBe(400);
-    expect(response.headers.get('location')).toBeNull();
+    await errorPage(response);
   });
 
   it('refuses a confirmation without the xsrf token of the session', async () => {

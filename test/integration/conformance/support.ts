@@ -2,7 +2,7 @@
 // authorization requests built by hand (so negative cases can bend any parameter), and raw token
 // endpoint calls with each client's own authentication method.
 import * as oauth from 'oauth4webapi';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { authorize, CookieJar, follow, type Page } from '../../helpers/login.ts';
 import {
   SERVICE_SECRET,
@@ -183,6 +183,16 @@ export async function introspect(op: RunningPortcullis, token: string, client: T
   const response = await postForm(op, '/token/introspection', client, { token });
   if (response.status !== 200) throw new Error(`introspection answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as Record<string, unknown>;
+}
+
+/**
+ * Asserts the provider answered 400 with a page of its own rather than a redirect (which would hand
+ * the error to a redirect target nobody vouched for); returns the page's HTML.
+ */
+export async function errorPage(response: Response): Promise<string> {
+  expect(response.status).toBe(400);
+  expect(response.headers.get('location')).toBeNull();
+  return response.text();
 }
 
 /** No stack trace or internal detail leaks into a body. */
