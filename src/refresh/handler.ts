@@ -20,6 +20,7 @@ import { refreshTokenLifetime } from './lifetime.ts';
 import type { OidcInternals } from './oidc-internals.ts';
 import { restorePayload, storedPayload } from './payload.ts';
 import { rotates } from './policy.ts';
+import { reuseVerdict } from './reuse.ts';
 import { runStaged, type Stage } from './stage.ts';
 import { parseRefreshToken, tokenHash, type RefreshTokenMinter, type RefreshTokenParts } from './token-value.ts';
 
@@ -167,15 +168,15 @@ export function refreshGrantHandler(options: RefreshGrantOptions): (ctx: KoaCont
     };
     // Only a token we minted may revoke: a grant id alone (it is in every access token) must not.
     if (!minter.authentic(parts)) throw new errors.InvalidGrant('refresh token not found');
-    // Provably rotated longer ago than the grace window? For the predecessor, its grace entry
-    // expired in Redis, which says so. Older generations were rotated no later than the previous
-    // token was issued. Otherwise refuse without revoking: a sibling that rotated twice within
-    // the window, or a fork left by a store that lost writes (a generation at or past the current
-    // one, or one back that is not the token we rotated).
-    const graceMs = policy.graceSeconds * 1000;
-    const outsideGrace = predecessor
-      || (parts.generation <= family.generation - 2 && family.previousIssuedAt !== undefined && now() - family.previousIssuedAt >= graceMs);
-    if (!outsideGrace) {
+    const verdict = reuseVerdict({
+      predecessor,
+      presentedGeneration: parts.generation,
+      currentGeneration: family.generation,
+      previousIssuedAt: family.previousIssuedAt,
+      graceMs: policy.graceSeconds * 1000,
+      nowMs: now(),
+    });
+    if (verdict === 'refuse') {
       logger.info({ event: 'refresh_token_superseded', ...event }, 'superseded refresh token refused without revocation');
       throw new errors.InvalidGrant('refresh token has been rotated');
     }
