@@ -2,6 +2,7 @@
 // trip per call: a refresh that wins costs `begin` + `commitRotation`, nothing else of ours.
 import type { RedisClient } from '../store/connect.ts';
 import { guardStore } from '../store/errors.ts';
+import { defineScripts, scriptKeyCounts, type ScriptTable } from '../store/scripts/define.ts';
 import type { Keys } from '../store/keys.ts';
 import { BEGIN, COMMIT_ROTATION, CREATE, DESTROY, RELEASE, TOUCH } from './scripts.ts';
 
@@ -102,7 +103,7 @@ interface FamilyCommands {
   rtDestroy(family: string, grace: string, index: string, hash: string): Promise<number>;
 }
 
-const SCRIPTS: Record<keyof FamilyCommands, { numberOfKeys: number; lua: string }> = {
+const SCRIPTS: ScriptTable<FamilyCommands> = {
   rtBegin: { numberOfKeys: 3, lua: BEGIN },
   rtCreate: { numberOfKeys: 3, lua: CREATE },
   rtCommitRotation: { numberOfKeys: 5, lua: COMMIT_ROTATION },
@@ -112,24 +113,14 @@ const SCRIPTS: Record<keyof FamilyCommands, { numberOfKeys: number; lua: string 
 };
 
 /** Number of KEYS each script takes (a test checks that every script stays in one slot). */
-export const FAMILY_SCRIPT_KEY_COUNTS: Readonly<Record<string, number>> = Object.fromEntries(
-  Object.entries(SCRIPTS).map(([name, { numberOfKeys }]) => [name, numberOfKeys]),
-);
-
-function withFamilyCommands(redis: RedisClient): RedisClient & FamilyCommands {
-  for (const [name, definition] of Object.entries(SCRIPTS)) {
-    if (!(name in redis)) redis.defineCommand(name, definition);
-  }
-  // defineCommand adds the methods at run time; the interface above is their declared shape.
-  return redis as RedisClient & FamilyCommands;
-}
+export const FAMILY_SCRIPT_KEY_COUNTS = scriptKeyCounts(SCRIPTS);
 
 export class FamilyStore {
   readonly #redis: RedisClient & FamilyCommands;
   readonly #keys: Keys;
 
   constructor(redis: RedisClient, keys: Keys) {
-    this.#redis = withFamilyCommands(redis);
+    this.#redis = defineScripts(redis, SCRIPTS);
     this.#keys = keys;
   }
 

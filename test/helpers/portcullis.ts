@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { createApp, type Portcullis } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { createLogger } from '../../src/observability/logger.ts';
+import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { generateSigningKey } from '../../src/provider/keys.ts';
 import { connectRedis, createMemoryRedis, type RedisClient } from '../../src/store/connect.ts';
 import { freePort } from './redis-server.ts';
@@ -73,6 +73,8 @@ export interface StartOptions {
   jwksFile?: string;
   cookieKeys?: string[];
   overrides?: Record<string, unknown>;
+  /** Where log lines go; silent by default. */
+  logger?: Logger;
 }
 
 export function uniquePrefix(): string {
@@ -100,7 +102,7 @@ export async function startPortcullis(options: StartOptions = {}): Promise<Runni
   });
   const redis: RedisClient = options.redisUrl ? connectRedis({ url: options.redisUrl }) : createMemoryRedis();
   redis.on('error', () => undefined);
-  const portcullis = await createApp({ config, redis, logger: createLogger('silent') });
+  const portcullis = await createApp({ config, redis, logger: options.logger ?? createLogger('silent') });
   const server = await new Promise<Server>((resolve) => {
     const listening = portcullis.app.listen(port, '127.0.0.1', () => resolve(listening));
   });

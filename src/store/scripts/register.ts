@@ -1,6 +1,6 @@
-// Registers the store's Lua scripts on a client (defineCommand: EVALSHA with EVAL fallback, routed
-// by the first key on a Cluster) and names their typed signatures.
+// The adapter's Lua scripts and their typed signatures.
 import type { RedisClient } from '../connect.ts';
+import { defineScripts, scriptKeyCounts, type ScriptTable } from './define.ts';
 import { ADD_TO_ACCOUNT_INDEX } from './account-index.ts';
 import { DESTROY_GRANT_MEMBER, REVOKE_GRANT, WRITE_GRANT, WRITE_GRANT_MEMBER } from './grant.ts';
 import { CONSUME_RECORD, DELETE_IF_EQUALS, TAKE_RECORD, WRITE_RECORD } from './records.ts';
@@ -18,7 +18,7 @@ export interface StoreCommands {
   pcAddToAccountIndex(index: string, member: string, expiresAtMs: string, nowMs: string): Promise<number>;
 }
 
-const SCRIPTS: Record<keyof StoreCommands, { numberOfKeys: number; lua: string }> = {
+const SCRIPTS: ScriptTable<StoreCommands> = {
   pcWriteRecord: { numberOfKeys: 1, lua: WRITE_RECORD },
   pcConsumeRecord: { numberOfKeys: 1, lua: CONSUME_RECORD },
   pcTakeRecord: { numberOfKeys: 1, lua: TAKE_RECORD },
@@ -31,18 +31,9 @@ const SCRIPTS: Record<keyof StoreCommands, { numberOfKeys: number; lua: string }
 };
 
 /** Number of KEYS each script takes (tests use it to check every script stays in one slot). */
-export const SCRIPT_KEY_COUNTS: Readonly<Record<string, number>> = Object.fromEntries(
-  Object.entries(SCRIPTS).map(([name, { numberOfKeys }]) => [name, numberOfKeys]),
-);
-
-const registered = new WeakSet<object>();
+export const SCRIPT_KEY_COUNTS = scriptKeyCounts(SCRIPTS);
 
 /** Defines the scripts once per client and returns it typed with them. */
 export function withStoreCommands(redis: RedisClient): RedisClient & StoreCommands {
-  if (!registered.has(redis)) {
-    for (const [name, definition] of Object.entries(SCRIPTS)) redis.defineCommand(name, definition);
-    registered.add(redis);
-  }
-  // defineCommand adds the methods at run time; the interface above is their declared shape.
-  return redis as RedisClient & StoreCommands;
+  return defineScripts(redis, SCRIPTS);
 }

@@ -2,17 +2,12 @@
 // public clients whose refresh policy is short enough to observe, a login through the real forms,
 // and raw token-endpoint calls (optionally with a DPoP proof made with jose).
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import * as oauth from 'oauth4webapi';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { pino } from 'pino';
-import { createApp } from '../../../src/app.ts';
-import { loadConfig } from '../../../src/config/load.ts';
-import { connectRedis } from '../../../src/store/connect.ts';
 import { authorize } from '../../helpers/login.ts';
-import { API, SPA_REDIRECT, startPortcullis, TEST_CLIENTS, TEST_RESOURCES, uniquePrefix, WEB_REDIRECT, WEB_SECRET, type RunningPortcullis, type StartOptions } from '../../helpers/portcullis.ts';
-import { freePort } from '../../helpers/redis-server.ts';
+import { API, SPA_REDIRECT, startPortcullis, TEST_CLIENTS, WEB_REDIRECT, WEB_SECRET, type RunningPortcullis, type StartOptions } from '../../helpers/portcullis.ts';
 
 export const USERNAME = 'alice';
 export const PASSWORD = 'correct horse battery';
@@ -157,35 +152,6 @@ export async function startLoggedOp(redisUrl: string): Promise<RunningPortcullis
       done();
     },
   });
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      issuer,
-      port,
-      redis: { keyPrefix: uniquePrefix(), url: redisUrl },
-      cookies: { keys: ['test-cookie-key-0123456789-0123456789-0123'] },
-      clients: refreshTestClients(),
-      resources: TEST_RESOURCES,
-    },
-  });
-  const redis = connectRedis({ url: redisUrl });
-  const portcullis = await createApp({ config, redis, logger: pino({ level: 'info' }, destination) });
-  const server = await new Promise<Server>((resolve) => {
-    const listening = portcullis.app.listen(port, '127.0.0.1', () => resolve(listening));
-  });
-  await portcullis.accounts.create({ username: USERNAME, password: PASSWORD });
-  return {
-    ...portcullis,
-    issuer,
-    server,
-    config,
-    logLines,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await redis.quit();
-    },
-  };
+  const op = await startRefreshOp(redisUrl, { logger: pino({ level: 'info' }, destination) });
+  return Object.assign(op, { logLines });
 }
