@@ -8,6 +8,11 @@ export function logoutSource(ctx: KoaContextWithOIDC, form: string): void {
   respondWithPage(ctx, 'logout', { title: 'Sign out', form, clientName: client?.clientName ?? client?.clientId });
 }
 
+/** oidc-provider names the client here only when the person signed out of that client alone. */
 export function postLogoutSuccessSource(ctx: KoaContextWithOIDC): void {
-  respondWithPage(ctx, 'message', { title: 'Signed out', message: 'You are signed out. You can close this window.' });
+  const client = ctx.oidc.client;
+  const message = client
+    ? `You are signed out of ${client.clientName ?? client.clientId}. You are still signed in to Portcullis for your other applications.`
+    : 'You are signed out. You can close this window.';
+  respondWithPage(ctx, 'message', { title: 'Signed out', message });
 }

@@ -84,8 +84,18 @@ describe('RP-initiated logout', () => {
     const page = await follow(endSessionUrl({ id_token_hint: tokens.id_token as string }), tokens.jar, op.issuer);
     const done = await confirm('html' in page ? page.html : '', tokens.jar, true);
     expect('html' in done && done.status).toBe(200);
-    expect('html' in done ? done.html : '').toContain('You are signed out');
+    expect('html' in done ? done.html : '').toContain('You are signed out. You can close this window.');
     expect((await promptNone(tokens.jar)).searchParams.get('error')).toBe('login_required');
+  });
+
+  it('signing out of the application only says so on Portcullis’ page, and the session stays', async () => {
+    const tokens = await obtainTokens(op, 'web');
+    const page = await follow(endSessionUrl({ id_token_hint: tokens.id_token as string }), tokens.jar, op.issuer);
+    const done = await confirm('html' in page ? page.html : '', tokens.jar, false);
+    const html = 'html' in done ? done.html : '';
+    expect(html).toContain('You are signed out of Web App. You are still signed in to Portcullis');
+    expect(html).not.toContain('You can close this window');
+    expect((await promptNone(tokens.jar)).searchParams.get('error')).toBe('consent_required');
   });
 
   it.each([
