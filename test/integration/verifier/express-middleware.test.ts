@@ -1,7 +1,7 @@
-// The Express adapter, mounted on a plain node:http server (express is not a dependency; the
-// middleware only uses what Express' req/res share with node's).
-import { createServer } from 'node:http';
+// The Express adapter, mounted in a real Express 5 app (a devDependency only: the verifier itself
+// depends on nothing of Express and types it structurally).
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { expressMiddleware, type ExpressLikeRequest } from '../../../src/verifier/index.ts';
 import { middlewareCases } from './support/middleware-cases.ts';
@@ -20,21 +20,15 @@ describe('expressMiddleware', () => {
     () => issuer,
     () => inject('redisUrl'),
     async (verifier) => {
-      const read = expressMiddleware(verifier, { scopes: ['orders:read'] });
-      const write = expressMiddleware(verifier, { scopes: ['orders:write'] });
-      const server = createServer((req, res) => {
-        const middleware = req.method === 'POST' ? write : read;
-        middleware(req, res, (error) => {
-          if (error) {
-            res.statusCode = 500;
-            res.end();
-            return;
-          }
-          res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify((req as ExpressLikeRequest).auth));
-        });
+      const app = express();
+      app.get('/orders', expressMiddleware(verifier, { scopes: ['orders:read'] }), (req, res) => {
+        res.json((req as unknown as ExpressLikeRequest).auth);
       });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      app.post('/orders', expressMiddleware(verifier, { scopes: ['orders:write'] }), (req, res) => {
+        res.json((req as unknown as ExpressLikeRequest).auth);
+      });
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
       return {
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         close: () => new Promise<void>((resolve) => server.close(() => resolve())),
