@@ -9,6 +9,7 @@ import type { RedisClient } from '../../src/store/connect.ts';
 import { createKeys, type Keys } from '../../src/store/keys.ts';
 import { SCRIPT_KEY_COUNTS } from '../../src/store/scripts/register.ts';
 import { keySlot } from '../helpers/keyslot.ts';
+import { keysMatching } from '../helpers/redis-cluster.ts';
 import { recordCalls } from '../helpers/recording-redis.ts';
 
 export interface ContractStore {
@@ -44,7 +45,7 @@ export function adapterContract(openStore: () => Promise<ContractStore>): void {
   let adapter: (model: string) => RedisAdapter;
 
   const id = (label: string): string => `${label}-${randomUUID().slice(0, 8)}`;
-  const allKeys = (): Promise<string[]> => redis.keys(`${store.prefix}:*`);
+  const allKeys = (): Promise<string[]> => keysMatching(redis, `${store.prefix}:*`);
   const token = (grantId: string, extra: Partial<AdapterPayload> = {}): AdapterPayload => ({
     grantId,
     accountId: 'acct',

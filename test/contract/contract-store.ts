@@ -3,6 +3,7 @@
 // connection differ between the stores.
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../../src/store/connect.ts';
+import { keysMatching } from '../helpers/redis-cluster.ts';
 import type { ContractStore } from './adapter.contract.ts';
 
 export function contractStore<Client extends RedisClient>(open: () => Client, close: (client: Client) => Promise<unknown> | void): ContractStore {
@@ -19,7 +20,7 @@ export function contractStore<Client extends RedisClient>(open: () => Client, cl
     prefix,
     connect,
     dispose: async () => {
-      for (const key of await redis.keys(`${prefix}:*`)) await redis.del(key);
+      for (const key of await keysMatching(redis, `${prefix}:*`)) await redis.del(key);
       await Promise.all(opened.map((client) => close(client)));
     },
   };
