@@ -9,6 +9,7 @@ import { renderError } from './errors.ts';
 import { introspection, publicClientsCannotIntrospect } from './introspection.ts';
 import { logoutSource, postLogoutSuccessSource } from './logout.ts';
 import { postOnlyEndpoints } from './post-only.ts';
+import { revocationAnswersJson } from './revocation-response.ts';
 import { resourceIndicators } from './resources.ts';
 import { rotateRefreshToken } from '../refresh/policy.ts';
 import { ttl } from './ttl.ts';
@@ -93,5 +94,6 @@ export function createProvider(deps: ProviderDependencies): Provider {
   provider.use(publicClientsCannotIntrospect);
   provider.use(corsPreflight(deps.config));
   provider.use(postOnlyEndpoints(provider));
+  provider.use(revocationAnswersJson);
   return provider;
 }

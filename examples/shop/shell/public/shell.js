@@ -24,8 +24,6 @@ const userManager = new UserManager({
   stateStore: new WebStorageStateStore({ store: sessionStorage }),
   // The broker decides when to refresh; a library timer would spend refresh tokens behind its back.
   automaticSilentRenew: false,
-  // RFC 7009 revocation answers 200 with an empty body (text/plain); the client ignores it.
-  revokeTokenAdditionalContentTypes: ['text/plain'],
 });
 
 const broker = createTokenBroker({
