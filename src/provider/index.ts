@@ -10,6 +10,7 @@ import { introspection, publicClientsCannotIntrospect } from './introspection.ts
 import { logoutSource, postLogoutSuccessSource } from './logout.ts';
 import { postOnlyEndpoints } from './post-only.ts';
 import { revocationAnswersJson } from './revocation-response.ts';
+import { notFound } from './not-found.ts';
 import { resourceIndicators } from './resources.ts';
 import { rotateRefreshToken } from '../refresh/policy.ts';
 import { ttl } from './ttl.ts';
@@ -95,5 +96,6 @@ export function createProvider(deps: ProviderDependencies): Provider {
   provider.use(corsPreflight(deps.config));
   provider.use(postOnlyEndpoints(provider));
   provider.use(revocationAnswersJson);
+  provider.use(notFound);
   return provider;
 }

@@ -129,6 +129,7 @@ describe('interaction and logout pages', () => {
     ['a huge login post', 'POST', '/interaction/unknown/login', `username=${'a'.repeat(100_000)}`, FORM, 413],
     ['a forged logout confirmation', 'POST', '/session/end/confirm', 'xsrf=x&logout=yes', FORM, 400],
     ['a garbage id_token_hint', 'GET', '/session/end?id_token_hint=garbage', undefined, undefined, 400],
+    ['a path nobody serves', 'GET', '/no/such/page', undefined, undefined, 404],
   ] as const)('answer %s with a friendly 4xx page', async (_case, method, path, body, contentType, status) => {
     const response = await fetch(`${op.issuer}${path}`, {
       method,
@@ -142,5 +143,13 @@ describe('interaction and logout pages', () => {
     expect(html).toContain('<main');
     expect(html).not.toMatch(STACK_TRACE);
     expect(html).not.toContain('Internal Server Error');
+  });
+});
+
+describe('unknown endpoints', () => {
+  it('answer programs with a JSON 404', async () => {
+    const response = await fetch(`${op.issuer}/no/such/endpoint`, { headers: { accept: 'application/json' } });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'not_found', error_description: 'no such endpoint' });
   });
 });
