@@ -112,20 +112,27 @@ export const configSchema = z
       .strict(),
   })
   .strict()
-  .superRefine((config, ctx) => {
-    const ids = new Set<string>();
-    config.clients.forEach((client, index) => {
-      if (ids.has(client.client_id)) ctx.addIssue({ code: 'custom', path: ['clients', index, 'client_id'], message: 'duplicate client_id' });
-      ids.add(client.client_id);
-    });
-    if (config.env === 'production') {
-      if (!config.keys.jwksFile) ctx.addIssue({ code: 'custom', path: ['keys', 'jwksFile'], message: 'required in production' });
-      if (config.cookies.keys.length === 0) ctx.addIssue({ code: 'custom', path: ['cookies', 'keys'], message: 'required in production' });
-      if (!config.redis.url && !config.redis.cluster && !config.redis.sentinel) {
-        ctx.addIssue({ code: 'custom', path: ['redis'], message: 'production needs Redis (url, sentinel or cluster)' });
+  // `when: () => true` runs these cross-field checks even when some fields are invalid, so one
+  // start-up error lists every problem; the data may then be partly malformed, hence the guards.
+  .superRefine(
+    (config, ctx) => {
+      const ids = new Set<string>();
+      (Array.isArray(config.clients) ? config.clients : []).forEach((client, index) => {
+        const id = client?.client_id;
+        if (typeof id !== 'string') return;
+        if (ids.has(id)) ctx.addIssue({ code: 'custom', path: ['clients', index, 'client_id'], message: 'duplicate client_id' });
+        ids.add(id);
+      });
+      if (config.env === 'production') {
+        if (!config.keys?.jwksFile) ctx.addIssue({ code: 'custom', path: ['keys', 'jwksFile'], message: 'required in production' });
+        if (!config.cookies?.keys?.length) ctx.addIssue({ code: 'custom', path: ['cookies', 'keys'], message: 'required in production' });
+        if (!config.redis?.url && !config.redis?.cluster && !config.redis?.sentinel) {
+          ctx.addIssue({ code: 'custom', path: ['redis'], message: 'production needs Redis (url, sentinel or cluster)' });
+        }
       }
-    }
-  });
+    },
+    { when: () => true },
+  );
 
 export type Config = z.infer<typeof configSchema>;
 export type ClientConfig = Config['clients'][number];

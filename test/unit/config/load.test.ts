@@ -129,6 +129,20 @@ describe('loadConfig', () => {
     expect(problems({ env: { PORTCULLIS_ENV: 'production' } }).sort()).toEqual(['cookies.keys: required in production', 'keys.jwksFile: required in production', 'redis: production needs Redis (url, sentinel or cluster)']);
   });
 
+  it('lists cross-field problems together with field errors in one report', () => {
+    const reported = problems({
+      env: { PORTCULLIS_ENV: 'production', PORT: 'eighty' },
+      overrides: { clients: [CONFIDENTIAL, { ...CONFIDENTIAL, client_name: 'again' }] },
+    });
+    expect(reported.sort()).toEqual([
+      'clients.1.client_id: duplicate client_id',
+      'cookies.keys: required in production',
+      'keys.jwksFile: required in production',
+      expect.stringMatching(/^port: /),
+      'redis: production needs Redis (url, sentinel or cluster)',
+    ]);
+  });
+
   it('reports a non-numeric PORT by its path', () => {
     expect(problems({ env: { PORT: 'eighty' } })).toEqual([expect.stringMatching(/^port: /)]);
   });
