@@ -2,13 +2,12 @@
 // with a key prefix of its own so test files never see each other's data.
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { createApp, type Portcullis } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { generateSigningKey } from '../../src/provider/keys.ts';
-import { connectRedis, createMemoryRedis, type RedisClient } from '../../src/store/connect.ts';
+import { connectRedis, createMemoryRedis, isMemoryRedis, type RedisClient } from '../../src/store/connect.ts';
 import { freePort } from './redis-server.ts';
 
 export const API = 'https://api.example.test';
@@ -65,6 +64,8 @@ export interface RunningPortcullis extends Portcullis {
 export interface StartOptions {
   /** Redis URL; omit for the in-memory development store. */
   redisUrl?: string | undefined;
+  /** Seed nodes (`127.0.0.1:port`) of a Redis Cluster to use instead of `redisUrl`. */
+  cluster?: string[] | undefined;
   /** Key prefix; defaults to a fresh one. Pass the same one to share state between instances. */
   keyPrefix?: string;
   /** Reuse a port (e.g. to restart "the same" provider). */
@@ -100,7 +101,11 @@ export async function startPortcullis(options: StartOptions = {}): Promise<Runni
       ...options.overrides,
     },
   });
-  const redis: RedisClient = options.redisUrl ? connectRedis({ url: options.redisUrl }) : createMemoryRedis();
+  const redis: RedisClient = options.cluster
+    ? connectRedis({ cluster: { nodes: options.cluster } })
+    : options.redisUrl
+      ? connectRedis({ url: options.redisUrl })
+      : createMemoryRedis();
   redis.on('error', () => undefined);
   const portcullis = await createApp({ config, redis, logger: options.logger ?? createLogger('silent') });
   const server = await new Promise<Server>((resolve) => {
@@ -114,8 +119,9 @@ export async function startPortcullis(options: StartOptions = {}): Promise<Runni
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      if (redis instanceof Redis) await redis.quit().catch(() => undefined);
-      else redis.disconnect();
+      // The embedded store has nothing to flush; a real client (standalone or Cluster) quits cleanly.
+      if (isMemoryRedis(redis)) redis.disconnect();
+      else await redis.quit().catch(() => undefined);
     },
   };
 }

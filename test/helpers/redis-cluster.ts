@@ -19,6 +19,8 @@ const READY_DEADLINE_MS = 15_000;
 export interface RedisCluster {
   /** Seed nodes as `127.0.0.1:port`, the form `connectRedis({ cluster: { nodes } })` takes. */
   readonly nodes: string[];
+  /** Kills one node (SIGKILL, like a crash) and waits for it to exit. */
+  kill(node: string): Promise<void>;
   /** Kills every node and removes the data directory. */
   stop(): Promise<void>;
 }
@@ -51,15 +53,14 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const ports: number[] = [];
   const children: ChildProcess[] = [];
 
+  const kill = async (child: ChildProcess | undefined): Promise<void> => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  };
   const stop = async (): Promise<void> => {
-    await Promise.all(
-      children.map(async (child) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
-      }),
-    );
+    await Promise.all(children.map(kill));
     rmSync(dir, { recursive: true, force: true });
   };
 
@@ -79,7 +80,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);
     // Each node must have heard of every slot's owner before a client may rely on the slot map.
     await Promise.all(ports.map((port) => untilReady(`redis://127.0.0.1:${port}`, clusterOk)));
-    return { nodes, stop };
+    return { nodes, stop, kill: (node) => kill(children[nodes.indexOf(node)]) };
   } catch (error) {
     await stop();
     throw error;
