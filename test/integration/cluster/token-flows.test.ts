@@ -1,6 +1,6 @@
 // Token flows with every piece of state on a real Redis Cluster: the openid-client happy path
-// (code + PKCE through the real forms, refresh, introspection, revocation) and 20 micro frontends
-// refreshing one token at once. Sessions, interactions, grants,
+// (code + PKCE through the real forms, refresh, introspection, revocation), 20 micro frontends
+// refreshing one token at once, and reuse after the grace window killing the family. Sessions, interactions, grants,
 // codes and refresh families land on different masters, so any command or script that spans two
 // hash slots fails here with CROSSSLOT where a standalone server would accept it.
 import type { Cluster } from 'ioredis';
@@ -10,7 +10,7 @@ import { authorize } from '../../helpers/login.ts';
 import { startPortcullis, WEB_REDIRECT, WEB_SECRET, type RunningPortcullis } from '../../helpers/portcullis.ts';
 import { keysMatching, startRedisCluster, type RedisCluster } from '../../helpers/redis-cluster.ts';
 import { keySlot } from '../../helpers/keyslot.ts';
-import { introspect, login, refresh } from '../refresh/support.ts';
+import { introspect, jwtClaims, login, refresh, refreshTestClients, sleep } from '../refresh/support.ts';
 
 const CONCURRENT = 20;
 
@@ -20,7 +20,7 @@ let config: client.Configuration;
 
 beforeAll(async () => {
   cluster = await startRedisCluster();
-  op = await startPortcullis({ cluster: cluster.nodes });
+  op = await startPortcullis({ cluster: cluster.nodes, overrides: { clients: refreshTestClients() } });
   await op.accounts.create({ username: 'alice', password: 'correct horse battery', name: 'Alice Liddell', email: 'alice@example.com' });
   config = await client.discovery(new URL(op.issuer), 'web', { client_secret: WEB_SECRET }, client.ClientSecretBasic(WEB_SECRET), {
     execute: [client.allowInsecureRequests],
@@ -87,5 +87,25 @@ describe('openid-client against Portcullis on Redis Cluster', () => {
     const next = await refresh(op, 'spa', answer?.refresh_token as string);
     expect(next.status).toBe(200);
     expect(next.body.refresh_token).not.toBe(answer?.refresh_token);
+  });
+
+  it('reuse after the grace window revokes the family and denylists the grant', async () => {
+    const tokens = await login(op, 'spa-grace1');
+    const grantId = jwtClaims(tokens.access_token).grant_id as string;
+    const rotated = await refresh(op, 'spa-grace1', tokens.refresh_token as string);
+    expect(rotated.status).toBe(200);
+    const successor = rotated.body.refresh_token as string;
+
+    // spa-grace1's grace window is 1 s; wait it out so the old token counts as stolen.
+    await sleep(1_500);
+    const reused = await refresh(op, 'spa-grace1', tokens.refresh_token as string);
+    expect(reused.status).toBe(400);
+    expect(reused.body.error).toBe('invalid_grant');
+    expect(await introspect(op, successor)).toEqual({ active: false });
+    expect((await refresh(op, 'spa-grace1', successor)).status).toBe(400);
+
+    const entries = await op.redis.xrange(op.keys.denylistStream(), '-', '+');
+    const grants = entries.map(([, fields]) => fields).filter((fields) => fields.includes('grant')).map((fields) => fields[fields.indexOf('value') + 1]);
+    expect(grants).toContain(grantId);
   });
 });
