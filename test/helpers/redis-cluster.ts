@@ -21,6 +21,8 @@ export interface RedisCluster {
   readonly nodes: string[];
   /** Kills one node (SIGKILL, like a crash) and waits for it to exit. */
   kill(node: string): Promise<void>;
+  /** Starts a killed node again on its port and config file, and waits until the cluster is ok. */
+  restart(node: string): Promise<void>;
   /** Kills every node and removes the data directory. */
   stop(): Promise<void>;
 }
@@ -53,6 +55,11 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const ports: number[] = [];
   const children: ChildProcess[] = [];
 
+  const launch = (port: number): ChildProcess => {
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes'];
+    args.push('--cluster-config-file', join(dir, `nodes-${port}.conf`), '--appendonly', 'no', '--save', '');
+    return spawn('redis-server', args, { stdio: 'ignore' });
+  };
   const kill = async (child: ChildProcess | undefined): Promise<void> => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -70,17 +77,24 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       // freePort() may hand back the same port twice before anything listens on it.
       if (!ports.includes(port)) ports.push(port);
     }
-    for (const port of ports) {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes'];
-      args.push('--cluster-config-file', join(dir, `nodes-${port}.conf`), '--appendonly', 'no', '--save', '');
-      children.push(spawn('redis-server', args, { stdio: 'ignore' }));
-    }
+    for (const port of ports) children.push(launch(port));
     await Promise.all(ports.map((port) => untilReady(`redis://127.0.0.1:${port}`, async (client) => (await client.ping()) === 'PONG')));
     const nodes = ports.map((port) => `127.0.0.1:${port}`);
     await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);
     // Each node must have heard of every slot's owner before a client may rely on the slot map.
     await Promise.all(ports.map((port) => untilReady(`redis://127.0.0.1:${port}`, clusterOk)));
-    return { nodes, stop, kill: (node) => kill(children[nodes.indexOf(node)]) };
+    return {
+      nodes,
+      stop,
+      kill: (node) => kill(children[nodes.indexOf(node)]),
+      restart: async (node) => {
+        const index = nodes.indexOf(node);
+        await kill(children[index]);
+        children[index] = launch(ports[index] as number);
+        // The node reloads its slots from its config file; every node must see it serving them.
+        await Promise.all(ports.map((port) => untilReady(`redis://127.0.0.1:${port}`, clusterOk)));
+      },
+    };
   } catch (error) {
     await stop();
     throw error;

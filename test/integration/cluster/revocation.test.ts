@@ -72,7 +72,7 @@ describe('grant revocation on Redis Cluster', () => {
   });
 
   // Last in the file: it kills a master of the file's cluster.
-  it('when the denylist stream’s master dies: revocation answers 503, the verifier fails closed', async () => {
+  it('when the denylist stream’s master dies: revocation answers 503, the verifier fails closed, and both recover with it', async () => {
     const tokens = await login(op, 'web');
     const strict = createVerifier({ issuer: op.issuer, audience: API, redis: serviceRedis, keyPrefix: op.config.redis.keyPrefix, maxStalenessMs: 500 });
     try {
@@ -87,6 +87,17 @@ describe('grant revocation on Redis Cluster', () => {
       const response = await postForm(op, '/token/revocation', 'web', { token: tokens.refresh_token as string });
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
+
+      // The master comes back (empty: it persists nothing). The follower resumes on its duplicated
+      // Cluster connection: the token verifies again, and a new revocation reaches it.
+      await cluster.restart(owner as string);
+      await waitFor(async () => (await outcome(strict.verify(tokens.access_token))) === 'OK', 15_000);
+      // A fresh account: the old ones may have lived on the master that lost its data.
+      await op.accounts.create({ username: 'after-restart', password: 'after restart password' });
+      const later = await login(op, 'web', { username: 'after-restart', password: 'after restart password' });
+      expect(await outcome(strict.verify(later.access_token))).toBe('OK');
+      expect((await postForm(op, '/token/revocation', 'web', { token: later.refresh_token as string })).status).toBe(200);
+      await waitFor(async () => (await outcome(strict.verify(later.access_token))) === 'ERR_TOKEN_REVOKED');
     } finally {
       await strict.close();
     }
