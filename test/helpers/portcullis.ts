@@ -66,6 +66,8 @@ export interface StartOptions {
   redisUrl?: string | undefined;
   /** Seed nodes (`127.0.0.1:port`) of a Redis Cluster to use instead of `redisUrl`. */
   cluster?: string[] | undefined;
+  /** A Sentinel-managed master to use instead of `redisUrl`. */
+  sentinel?: { name: string; sentinels: string[] } | undefined;
   /** Key prefix; defaults to a fresh one. Pass the same one to share state between instances. */
   keyPrefix?: string;
   /** Reuse a port (e.g. to restart "the same" provider). */
@@ -80,6 +82,14 @@ export interface StartOptions {
 
 export function uniquePrefix(): string {
   return `t${randomUUID().slice(0, 8)}`;
+}
+
+/** The store a test provider talks to: a Cluster, a Sentinel-managed master, one URL, or the embedded store. */
+function storeClient(options: StartOptions): RedisClient {
+  if (options.cluster) return connectRedis({ cluster: { nodes: options.cluster } });
+  if (options.sentinel) return connectRedis({ sentinel: options.sentinel });
+  if (options.redisUrl) return connectRedis({ url: options.redisUrl });
+  return createMemoryRedis();
 }
 
 export async function startPortcullis(options: StartOptions = {}): Promise<RunningPortcullis> {
@@ -101,11 +111,7 @@ export async function startPortcullis(options: StartOptions = {}): Promise<Runni
       ...options.overrides,
     },
   });
-  const redis: RedisClient = options.cluster
-    ? connectRedis({ cluster: { nodes: options.cluster } })
-    : options.redisUrl
-      ? connectRedis({ url: options.redisUrl })
-      : createMemoryRedis();
+  const redis = storeClient(options);
   redis.on('error', () => undefined);
   const portcullis = await createApp({ config, redis, logger: options.logger ?? createLogger('silent') });
   const server = await new Promise<Server>((resolve) => {
