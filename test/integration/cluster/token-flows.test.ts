@@ -6,8 +6,8 @@
 import type { Cluster } from 'ioredis';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize } from '../../helpers/login.ts';
-import { startPortcullis, WEB_REDIRECT, WEB_SECRET, type RunningPortcullis } from '../../helpers/portcullis.ts';
+import { ALICE, discoverWebClient, loginWithOpenidClient } from '../../helpers/openid-client.ts';
+import { startPortcullis, type RunningPortcullis } from '../../helpers/portcullis.ts';
 import { keysMatching, startRedisCluster, type RedisCluster } from '../../helpers/redis-cluster.ts';
 import { keySlot } from '../../helpers/keyslot.ts';
 import { introspect, jwtClaims, login, refresh, refreshTestClients, sleep } from '../refresh/support.ts';
@@ -21,10 +21,8 @@ let config: client.Configuration;
 beforeAll(async () => {
   cluster = await startRedisCluster();
   op = await startPortcullis({ cluster: cluster.nodes, overrides: { clients: refreshTestClients() } });
-  await op.accounts.create({ username: 'alice', password: 'correct horse battery', name: 'Alice Liddell', email: 'alice@example.com' });
-  config = await client.discovery(new URL(op.issuer), 'web', { client_secret: WEB_SECRET }, client.ClientSecretBasic(WEB_SECRET), {
-    execute: [client.allowInsecureRequests],
-  });
+  await op.accounts.create(ALICE);
+  config = await discoverWebClient(op);
 });
 
 afterAll(async () => {
@@ -34,18 +32,7 @@ afterAll(async () => {
 
 describe('openid-client against Portcullis on Redis Cluster', () => {
   it('completes code + PKCE, then userinfo, refresh, introspection and revocation', async () => {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: WEB_REDIRECT,
-      scope: 'openid profile email offline_access',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      prompt: 'consent',
-    });
-    const { callback } = await authorize(op.issuer, url, { username: 'alice', password: 'correct horse battery' });
-    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await loginWithOpenidClient(op, config);
     const sub = tokens.claims()?.sub as string;
     expect(tokens.refresh_token).toBeTypeOf('string');
 

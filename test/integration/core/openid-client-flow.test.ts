@@ -4,41 +4,23 @@
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { authorize } from '../../helpers/login.ts';
-import { API, startPortcullis, WEB_REDIRECT, WEB_SECRET, type RunningPortcullis } from '../../helpers/portcullis.ts';
+import { ALICE, discoverWebClient, loginWithOpenidClient } from '../../helpers/openid-client.ts';
+import { API, startPortcullis, type RunningPortcullis } from '../../helpers/portcullis.ts';
 
 let op: RunningPortcullis;
 let config: client.Configuration;
 
 beforeAll(async () => {
   op = await startPortcullis({ redisUrl: inject('redisUrl') });
-  await op.accounts.create({ username: 'alice', password: 'correct horse battery', name: 'Alice Liddell', email: 'alice@example.com' });
-  config = await client.discovery(new URL(op.issuer), 'web', { client_secret: WEB_SECRET }, client.ClientSecretBasic(WEB_SECRET), {
-    execute: [client.allowInsecureRequests],
-  });
+  await op.accounts.create(ALICE);
+  config = await discoverWebClient(op);
 });
 
 afterAll(async () => {
   await op.close();
 });
 
-async function login(extra: Record<string, string> = {}) {
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: WEB_REDIRECT,
-    scope: 'openid profile email offline_access',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-    prompt: 'consent',
-    ...extra,
-  });
-  const { callback } = await authorize(op.issuer, url, { username: 'alice', password: 'correct horse battery' });
-  return client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
-}
+const login = (extra: Record<string, string> = {}) => loginWithOpenidClient(op, config, extra);
 
 describe('openid-client against Portcullis', () => {
   it('completes code + PKCE, then userinfo, refresh, introspection and revocation', async () => {
