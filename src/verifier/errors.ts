@@ -2,7 +2,14 @@
 // `description` is the public text that may leave in `error_description`; anything internal (the
 // jose error, the Redis error) travels only as `cause`.
 
-/** How an error is answered over HTTP (RFC 6750 / RFC 9449 vocabulary). */
+/**
+ * How an error is answered over HTTP (RFC 6750 / RFC 9449 vocabulary).
+ *
+ * @example
+ * ```ts
+ * const { status, oauthError }: ErrorCatalogueEntry = VERIFIER_ERROR_CODES.ERR_TOKEN_REVOKED;
+ * ```
+ */
 export interface ErrorCatalogueEntry {
   /** HTTP status the middleware answers with. */
   readonly status: 401 | 403 | 503;
@@ -39,7 +46,14 @@ export const VERIFIER_ERROR_CODES = Object.freeze({
   ERR_JWKS_UNAVAILABLE: { status: 503, oauthError: 'temporarily_unavailable', meaning: "The issuer's JWKS could not be fetched." },
 } as const satisfies Record<string, ErrorCatalogueEntry>);
 
-/** A stable verifier error code. */
+/**
+ * A stable verifier error code.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof VerifierError && error.code === ('ERR_TOKEN_REVOKED' satisfies VerifierErrorCode)) signOut();
+ * ```
+ */
 export type VerifierErrorCode = keyof typeof VERIFIER_ERROR_CODES;
 
 /**

@@ -1,7 +1,14 @@
 // The denylist stream's wire format, shared by the writer (provider) and the reader (verifier), so
 // both sides of the contract are one piece of code.
 
-/** Revokes one access token by its `jti`. */
+/**
+ * Revokes one access token by its `jti`.
+ *
+ * @example
+ * ```ts
+ * const entry: JtiDenylistEntry = { kind: 'jti', value: claims.jti, expiresAt: claims.exp };
+ * ```
+ */
 export interface JtiDenylistEntry {
   readonly kind: 'jti';
   readonly value: string;
@@ -9,7 +16,14 @@ export interface JtiDenylistEntry {
   readonly expiresAt: number;
 }
 
-/** Revokes every access token issued from one grant (`grant_id` claim). */
+/**
+ * Revokes every access token issued from one grant (`grant_id` claim).
+ *
+ * @example
+ * ```ts
+ * const entry: GrantDenylistEntry = { kind: 'grant', value: claims.grant_id!, expiresAt: nowSeconds + 360 };
+ * ```
+ */
 export interface GrantDenylistEntry {
   readonly kind: 'grant';
   readonly value: string;
@@ -17,7 +31,14 @@ export interface GrantDenylistEntry {
   readonly expiresAt: number;
 }
 
-/** Revokes every access token of one subject issued (`iat`) strictly before `before`. */
+/**
+ * Revokes every access token of one subject issued (`iat`) strictly before `before`.
+ *
+ * @example
+ * ```ts
+ * const entry: SubjectDenylistEntry = { kind: 'sub', value: accountId, before: nowSeconds, expiresAt: nowSeconds + 360 };
+ * ```
+ */
 export interface SubjectDenylistEntry {
   readonly kind: 'sub';
   readonly value: string;

@@ -29,7 +29,15 @@ export interface DenylistFollowerOptions {
   readonly onError?: ((error: Error) => void) | undefined;
 }
 
-/** A snapshot of the follower's state, for health checks and metrics. */
+/**
+ * A snapshot of the follower's state, for health checks and metrics.
+ *
+ * @example
+ * ```ts
+ * const { fresh, entries } = verifier.status();
+ * ctx.body = { denylist: fresh ? 'ok' : 'stale', entries };
+ * ```
+ */
 export interface DenylistStatus {
   /** The initial snapshot has been loaded. */
   readonly synced: boolean;

@@ -3,7 +3,14 @@ import type { AccessTokenClaims } from '../access-token.ts';
 import type { Verifier } from '../create-verifier.ts';
 import { authenticate, type MiddlewareOptions } from './authenticate.ts';
 
-/** The part of an Express (or node:http) request the middleware uses. */
+/**
+ * The part of an Express (or node:http) request the middleware uses.
+ *
+ * @example
+ * ```ts
+ * app.get('/orders', expressMiddleware(verifier), (req, res) => res.json({ sub: (req as ExpressLikeRequest).auth?.sub }));
+ * ```
+ */
 export interface ExpressLikeRequest {
   headers: Record<string, string | string[] | undefined>;
   method?: string | undefined;
@@ -17,19 +24,41 @@ export interface ExpressLikeRequest {
   auth?: AccessTokenClaims;
 }
 
-/** The part of an Express (or node:http) response the middleware uses. */
+/**
+ * The part of an Express (or node:http) response the middleware uses.
+ *
+ * @example
+ * ```ts
+ * createServer((req, res) => expressMiddleware(verifier)(req, res as ExpressLikeResponse, () => res.end('ok')));
+ * ```
+ */
 export interface ExpressLikeResponse {
   statusCode: number;
   setHeader(name: string, value: string | string[]): unknown;
   end(body: string): unknown;
 }
 
-/** Options of {@link expressMiddleware}. */
+/**
+ * Options of {@link expressMiddleware}.
+ *
+ * @example
+ * ```ts
+ * const options: ExpressMiddlewareOptions = { scopes: ['orders:read'], requestUrl: (req) => `https://orders.example.com${req.url}` };
+ * ```
+ */
 export interface ExpressMiddlewareOptions extends MiddlewareOptions {
   /** Absolute URL of a request, for DPoP `htu`. Default: protocol + Host header + original URL. */
   requestUrl?: (req: ExpressLikeRequest) => string;
 }
 
+/**
+ * What {@link expressMiddleware} returns: `(req, res, next)`.
+ *
+ * @example
+ * ```ts
+ * const requireRead: ExpressLikeMiddleware = expressMiddleware(verifier, { scopes: ['orders:read'] });
+ * ```
+ */
 export type ExpressLikeMiddleware = (req: ExpressLikeRequest, res: ExpressLikeResponse, next: (error?: unknown) => void) => void;
 
 function single(value: string | string[] | undefined): string | undefined {

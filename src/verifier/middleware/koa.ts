@@ -3,7 +3,14 @@ import type { AccessTokenClaims } from '../access-token.ts';
 import type { Verifier } from '../create-verifier.ts';
 import { authenticate, type MiddlewareOptions } from './authenticate.ts';
 
-/** The part of a Koa context the middleware uses. */
+/**
+ * The part of a Koa context the middleware uses.
+ *
+ * @example
+ * ```ts
+ * router.get('/orders', koaMiddleware(verifier), (ctx) => { ctx.body = { sub: ctx.state.auth.sub }; });
+ * ```
+ */
 export interface KoaLikeContext {
   get(field: string): string;
   set(field: string, value: string | string[]): void;
@@ -15,7 +22,14 @@ export interface KoaLikeContext {
   state: object;
 }
 
-/** Koa middleware; the claims land on `ctx.state.auth`. */
+/**
+ * Koa middleware; the claims land on `ctx.state.auth`.
+ *
+ * @example
+ * ```ts
+ * const requireWrite: KoaLikeMiddleware = koaMiddleware(verifier, { scopes: ['orders:write'] });
+ * ```
+ */
 export type KoaLikeMiddleware = (ctx: KoaLikeContext, next: () => Promise<unknown>) => Promise<void>;
 
 /**
