@@ -33,10 +33,30 @@ export class GrantRevokedError extends StoreError {
 
 // Node socket errors that mean "no usable connection", as opposed to a bad command.
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-// Server replies that mean "this node cannot serve now" (startup, failover, slot migration, busy script).
-const UNAVAILABLE_REPLIES = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|READONLY|TRYAGAIN|NOREPLICAS)\b/;
-// ioredis' own messages for a dead connection or exhausted retries.
-const CLIENT_MESSAGES = /^(Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries per request limit|Failed to refresh slots cache|None of startup nodes is available)/;
+// Server replies that mean "this node cannot serve now" (startup, failover, slot migration, busy
+// script). A MOVED or ASK that reaches us means ioredis could not follow it: the slot's owner is down.
+const UNAVAILABLE_REPLIES = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|READONLY|TRYAGAIN|NOREPLICAS|MOVED|ASK)\b/;
+// ioredis' own messages for a dead connection, exhausted retries or a Cluster it cannot route in.
+const CLIENT_MESSAGES = new RegExp(
+  '^(' +
+    [
+      'Connection is closed',
+      'Connection is aborted',
+      'Command aborted due to connection close',
+      "Stream isn't writeable",
+      'Socket timeout',
+      'Command timed out',
+      'Ready check failed',
+      'Reached the max retries per request limit',
+      'Failed to refresh slots cache',
+      'None of startup nodes is available',
+      'Too many Cluster redirections',
+      'Cluster is (disconnected|disconnecting|ended)',
+      "Cluster isn't ready",
+      'Node is disconnected',
+    ].join('|') +
+    ')',
+);
 const CLIENT_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError']);
 
 /** True for failures of the connection or of the server's availability, false for logic errors. */
