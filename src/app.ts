@@ -73,7 +73,7 @@ export async function createApp({ config, redis, logger, demo = false }: AppOpti
     // Whatever stopped the denylist write, the answer is "not revoked yet, try again" (503).
     beforeGrantRevocation: (ctx, grantId) =>
       providerRevocations.beforeRevocation(ctx, grantId).catch((error: unknown) => {
-        logger.error({ err: error, grantId }, 'denylist write before RFC 7009 revocation failed; token kept for a retry');
+        logger.error({ err: error, grantId }, 'denylist write before a grant revocation failed; nothing was revoked, a retry can complete it');
         throw storeUnavailable();
       }),
   });

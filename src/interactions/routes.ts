@@ -118,7 +118,9 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
     if (!account) {
       await limiter.recordFailure(username, ctx.ip);
       logger.info({ event: 'login_failed', ip: ctx.ip, client_id: interaction.params.client_id }, 'login failed');
-      return renderLogin(ctx, interaction, { username, status: 401, error: LOGIN_FAILED });
+      // 400, not 401: a 401 must carry an HTTP authentication challenge (RFC 9110 §15.5.2), and a
+      // form login has none to offer.
+      return renderLogin(ctx, interaction, { username, status: 400, error: LOGIN_FAILED });
     }
     await limiter.recordSuccess(username);
     logger.info({ event: 'login', sub: account.id, client_id: interaction.params.client_id }, 'login succeeded');

@@ -3,12 +3,12 @@
 // authorization-code replay. It announces each with the synchronous `grant.revoked` event. We
 // start the denylist write there and hold the HTTP response until it is acknowledged.
 //
-// RFC 7009: the event fires after oidc-provider has already deleted the token, so a failed write
-// there could not be retried (a retry finds no token). The revocation policy therefore writes the
-// entry first (`beforeRevocation`): if Redis refuses it, the endpoint answers 503 with the token
-// untouched, and a retry works; the event then reuses that write instead of repeating it.
-// Logout has no such hook: it keeps its redirect (the session is gone either way) and logs a
-// failed write; that grant's access tokens then live until they expire (minutes).
+// The event fires after oidc-provider has already deleted the grant, so a failed write there could
+// not be retried (a retry finds nothing to revoke). For RFC 7009 and logout the provider's policies
+// therefore write the entry first (`beforeRevocation`): if Redis refuses it, the endpoint answers
+// 503 with the token or session untouched, and a retry works; the event then reuses that write
+// instead of repeating it. Code replay has no such hook: a failed write there is logged, and that
+// grant's access tokens live until they expire (minutes).
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../observability/logger.ts';
@@ -40,7 +40,7 @@ function actorOf(ctx: KoaContextWithOIDC): Actor {
 }
 
 export interface ProviderRevocations {
-  /** For the RFC 7009 revocation policy: denylist the grant before its token is deleted. */
+  /** For the revocation and logout policies: denylist the grant before anything of it is deleted. */
   beforeRevocation(ctx: KoaContextWithOIDC, grantId: string): Promise<void>;
   /** Hooks into the provider; call before `provider.callback()` (Koa composes middleware then). */
   install(provider: Provider): void;
@@ -61,11 +61,12 @@ export function denylistProviderRevocations({ revoker, audit, logger }: Provider
   const pending = new WeakMap<object, Promise<void>[]>();
   const written = new WeakMap<object, Map<string, Promise<string>>>();
 
+  // Once per grant and request: oidc-provider asks its policy once per grant it revokes.
   const beforeRevocation = async (ctx: KoaContextWithOIDC, grantId: string): Promise<void> => {
-    const write = revoker.denylistGrant(grantId);
     const byGrant = written.get(ctx) ?? new Map<string, Promise<string>>();
-    byGrant.set(grantId, write);
     written.set(ctx, byGrant);
+    const write = byGrant.get(grantId) ?? revoker.denylistGrant(grantId);
+    byGrant.set(grantId, write);
     await write;
   };
 

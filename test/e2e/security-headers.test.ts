@@ -84,8 +84,8 @@ describe('security headers in Chromium', () => {
     await page.getByRole('heading', { name: 'Signed out' }).waitFor();
 
     expect(recorder.violations).toEqual([]);
-    // The failed attempt answers 401, which Chromium logs; nothing else may go wrong.
-    expect(recorder.errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
+    // The failed attempt answers 400, which Chromium logs; nothing else may go wrong.
+    expect(recorder.errors.filter((error) => !/status of 400/.test(error))).toEqual([]);
     const foreign = recorder.requests.filter((url) => ![op.issuer, client.origin].includes(new URL(url).origin));
     expect(foreign).toEqual([]);
     expect(recorder.requests.filter((url) => new URL(url).origin === client.origin).map((url) => new URL(url).pathname)).toContain('/callback');

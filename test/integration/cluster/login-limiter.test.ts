@@ -51,7 +51,7 @@ function postLogin(page: LoginPage, username: string, password: string, issuer =
 describe('login throttling on Redis Cluster', () => {
   it('locks an account after its failures with 429 and Retry-After, even for the right password', async () => {
     const page = await loginPage();
-    for (let attempt = 1; attempt <= 3; attempt += 1) expect((await postLogin(page, 'bob', 'wrong')).status).toBe(401);
+    for (let attempt = 1; attempt <= 3; attempt += 1) expect((await postLogin(page, 'bob', 'wrong')).status).toBe(400);
     const locked = await postLogin(page, 'bob', 'bob-password');
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -62,10 +62,10 @@ describe('login throttling on Redis Cluster', () => {
 
   it('clears the account count on success', async () => {
     const page = await loginPage();
-    for (let attempt = 1; attempt <= 2; attempt += 1) expect((await postLogin(page, 'carol', 'wrong')).status).toBe(401);
+    for (let attempt = 1; attempt <= 2; attempt += 1) expect((await postLogin(page, 'carol', 'wrong')).status).toBe(400);
     expect((await postLogin(page, 'carol', 'carol-password')).status).toBe(303);
     const again = await loginPage();
-    for (let attempt = 1; attempt <= 2; attempt += 1) expect((await postLogin(again, 'carol', 'wrong')).status).toBe(401);
+    for (let attempt = 1; attempt <= 2; attempt += 1) expect((await postLogin(again, 'carol', 'wrong')).status).toBe(400);
     expect((await postLogin(again, 'carol', 'carol-password')).status).toBe(303);
   });
 
@@ -77,7 +77,7 @@ describe('login throttling on Redis Cluster', () => {
     try {
       await strict.accounts.create({ username: USERNAME, password: PASSWORD });
       const page = await loginPage(strict);
-      for (const username of ['u1', 'u2', 'u3']) expect((await postLogin(page, username, 'wrong', strict.issuer)).status).toBe(401);
+      for (const username of ['u1', 'u2', 'u3']) expect((await postLogin(page, username, 'wrong', strict.issuer)).status).toBe(400);
       const locked = await postLogin(page, USERNAME, PASSWORD, strict.issuer);
       expect(locked.status).toBe(429);
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -98,7 +98,7 @@ describe('failed logins', () => {
       // The page echoes the typed username back into the form; everything else must match.
       answers.push({ status: response.status, html: (await response.text()).replaceAll(`value="${username}"`, 'value="…"') });
     }
-    expect(answers[0]?.status).toBe(401);
+    expect(answers[0]?.status).toBe(400);
     expect(answers[0]?.html).toContain('Wrong username or password.');
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
@@ -109,7 +109,7 @@ describe('login throttling', () => {
   it('locks an account after 5 failures with 429 and Retry-After, even for the right password', async () => {
     await op.accounts.create({ username: 'bob', password: 'bob-password' });
     const page = await loginPage();
-    for (let attempt = 1; attempt <= 5; attempt += 1) expect((await login(page, 'bob', 'wrong')).status).toBe(401);
+    for (let attempt = 1; attempt <= 5; attempt += 1) expect((await login(page, 'bob', 'wrong')).status).toBe(400);
     const locked = await login(page, 'bob', 'bob-password');
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -122,10 +122,10 @@ describe('login throttling', () => {
   it('counts the account case-insensitively and clears the count on success', async () => {
     await op.accounts.create({ username: 'carol', password: 'carol-password' });
     const page = await loginPage();
-    for (let attempt = 1; attempt <= 4; attempt += 1) expect((await login(page, attempt % 2 ? 'Carol' : 'CAROL', 'wrong')).status).toBe(401);
+    for (let attempt = 1; attempt <= 4; attempt += 1) expect((await login(page, attempt % 2 ? 'Carol' : 'CAROL', 'wrong')).status).toBe(400);
     expect((await login(page, 'carol', 'carol-password')).status).toBe(303);
     const again = await loginPage();
-    for (let attempt = 1; attempt <= 4; attempt += 1) expect((await login(again, 'carol', 'wrong')).status).toBe(401);
+    for (let attempt = 1; attempt <= 4; attempt += 1) expect((await login(again, 'carol', 'wrong')).status).toBe(400);
     expect((await login(again, 'carol', 'carol-password')).status).toBe(303);
   });
 
@@ -133,7 +133,7 @@ describe('login throttling', () => {
     const strict = await startConformanceOp({ overrides: { loginRateLimit: { perAccount: { points: 100, durationSeconds: 900 }, perIp: { points: 3, durationSeconds: 900 } } } });
     try {
       const page = await loginPage(strict);
-      for (const username of ['u1', 'u2', 'u3']) expect((await login(page, username, 'wrong', strict.issuer)).status).toBe(401);
+      for (const username of ['u1', 'u2', 'u3']) expect((await login(page, username, 'wrong', strict.issuer)).status).toBe(400);
       const locked = await login(page, USERNAME, PASSWORD, strict.issuer);
       expect(locked.status).toBe(429);
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);

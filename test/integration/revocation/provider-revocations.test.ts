@@ -1,8 +1,9 @@
 // Revocations oidc-provider performs by itself reach the denylist before the HTTP response
 // leaves: RFC 7009 revocation of a refresh token, and RP-initiated logout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { follow, type CookieJar } from '../../helpers/login.ts';
-import { postForm, startConformanceOp, type ConformanceOp } from '../conformance/support.ts';
+import { follow, type CookieJar, type Page } from '../../helpers/login.ts';
+import { API } from '../../helpers/portcullis.ts';
+import { authorizationRequest, postForm, silentAuthorize, startConformanceOp, type ConformanceOp } from '../conformance/support.ts';
 import { denylist, login, refresh } from './support.ts';
 
 let op: ConformanceOp;
@@ -15,7 +16,8 @@ afterAll(async () => {
   await op.close();
 });
 
-async function logout(idToken: string, jar: CookieJar): Promise<void> {
+/** Runs RP-initiated logout through its confirmation form; returns where it ended. */
+async function logout(idToken: string, jar: CookieJar): Promise<Page | { redirect: URL }> {
   const url = new URL('/session/end', op.issuer);
   url.searchParams.set('id_token_hint', idToken);
   url.searchParams.set('post_logout_redirect_uri', 'https://web.example.test/');
@@ -24,12 +26,25 @@ async function logout(idToken: string, jar: CookieJar): Promise<void> {
   const action = /<form id="op.logoutForm" method="post" action="([^"]+)"/.exec(html)?.[1];
   const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
   if (!action || !xsrf) throw new Error(`no logout form:\n${html.slice(0, 400)}`);
-  const done = await follow(action, jar, op.issuer, {
+  return follow(action, jar, op.issuer, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: op.issuer },
     body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
   });
-  if (!('redirect' in done)) throw new Error('logout did not redirect');
+}
+
+/** Makes XADD on the denylist stream fail (WRONGTYPE) while everything else keeps working. */
+async function withBrokenDenylist(run: () => Promise<void>): Promise<void> {
+  const stream = op.keys.denylistStream();
+  const saved = (await op.redis.xrange(stream, '-', '+')) as [string, string[]][];
+  await op.redis.del(stream);
+  await op.redis.set(stream, 'not a stream');
+  try {
+    await run();
+  } finally {
+    await op.redis.del(stream);
+    for (const [id, fields] of saved) await op.redis.xadd(stream, id, ...fields);
+  }
 }
 
 describe('RFC 7009 revocation', () => {
@@ -58,19 +73,11 @@ describe('RFC 7009 revocation', () => {
 
   it('answers 503 when the denylist write fails, instead of a silent 200', async () => {
     const tokens = await login(op, 'web');
-    const stream = op.keys.denylistStream();
-    const saved = (await op.redis.xrange(stream, '-', '+')) as [string, string[]][];
-    // A key of the wrong type makes XADD fail (WRONGTYPE) while everything else keeps working.
-    await op.redis.del(stream);
-    await op.redis.set(stream, 'not a stream');
-    try {
+    await withBrokenDenylist(async () => {
       const response = await postForm(op, '/token/revocation', 'web', { token: tokens.refresh_token as string });
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
-    } finally {
-      await op.redis.del(stream);
-      for (const [id, fields] of saved) await op.redis.xadd(stream, id, ...fields);
-    }
+    });
     // The failed revocation left the token in place, so the client's retry completes it.
     const introspected = await postForm(op, '/token/introspection', 'web', { token: tokens.refresh_token as string });
     expect(await introspected.json()).toMatchObject({ active: true });
@@ -86,8 +93,8 @@ describe('RP-initiated logout', () => {
     const online = await login(op, 'web', { scope: 'openid orders:read' });
     const offline = await login(op, 'web', { scope: 'openid offline_access orders:read' });
 
-    await logout(online.id_token, online.jar);
-    await logout(offline.id_token, offline.jar);
+    expect(await logout(online.id_token, online.jar)).toHaveProperty('redirect');
+    expect(await logout(offline.id_token, offline.jar)).toHaveProperty('redirect');
     const entries = await denylist(op);
 
     expect(entries.filter((e) => e.kind === 'grant' && e.value === online.grantId)).toHaveLength(1);
@@ -98,5 +105,24 @@ describe('RP-initiated logout', () => {
 
     const { entries: audited } = await op.audit.page({ limit: 10 });
     expect(audited.find((e) => e.target?.id === online.grantId)).toMatchObject({ actor: { kind: 'account', id: op.sub, clientId: 'web' }, details: { source: 'end_session' } });
+  });
+
+  it('answers 503 when the denylist write fails, and keeps the session so that a retry signs out', async () => {
+    const tokens = await login(op, 'web', { scope: 'openid orders:read' });
+    await withBrokenDenylist(async () => {
+      const failed = await logout(tokens.id_token, tokens.jar);
+      expect(failed).toMatchObject({ status: 503 });
+      expect('html' in failed ? failed.html : '').toContain('temporarily_unavailable');
+    });
+    // Nothing was revoked: the grant is still stored, and the session still signs in silently.
+    const grantKey = op.keys.record('Grant', tokens.grantId);
+    expect(await op.redis.exists(grantKey)).toBe(1);
+    expect((await denylist(op)).some((e) => e.value === tokens.grantId)).toBe(false);
+    const silent = await authorizationRequest(op, 'web', { prompt: 'none', resource: API });
+    expect((await silentAuthorize(op, silent.url, tokens.jar)).searchParams.has('code')).toBe(true);
+
+    expect(await logout(tokens.id_token, tokens.jar)).toHaveProperty('redirect');
+    expect((await denylist(op)).filter((e) => e.kind === 'grant' && e.value === tokens.grantId)).toHaveLength(1);
+    expect(await op.redis.exists(grantKey)).toBe(0);
   });
 });
