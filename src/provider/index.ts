@@ -7,11 +7,12 @@ import { CLAIMS, findAccount } from './accounts.ts';
 import { clientBasedCORS, clientMetadata, corsPreflight } from './clients.ts';
 import { renderError } from './errors.ts';
 import { introspection, publicClientsCannotIntrospect } from './introspection.ts';
-import { grantsEndedByLogout, logoutSource, postLogoutSuccessSource } from './logout.ts';
+import { logoutSource, postLogoutSuccessSource } from './logout.ts';
 import { postOnlyEndpoints } from './post-only.ts';
 import { revocationAnswersJson } from './revocation-response.ts';
 import { notFound } from './not-found.ts';
 import { resourceIndicators } from './resources.ts';
+import { revokeGrantPolicy } from './revoke-grant-policy.ts';
 import { rotateRefreshToken } from '../refresh/policy.ts';
 import { ttl } from './ttl.ts';
 
@@ -23,7 +24,8 @@ export interface ProviderDependencies {
   adapter: (name: string) => Adapter;
   /**
    * Runs before oidc-provider deletes anything of a grant it revokes: RFC 7009 revocation of a
-   * refresh token and RP-initiated logout. May be called more than once per grant and request.
+   * refresh token, RP-initiated logout, a replayed authorization code. May be called more than
+   * once per grant and request.
    */
   beforeGrantRevocation?: (ctx: KoaContextWithOIDC, grantId: string) => Promise<void>;
 }
@@ -79,18 +81,7 @@ export function buildConfiguration(deps: ProviderDependencies): Configuration {
       resourceIndicators: resourceIndicators(config),
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     },
-    // oidc-provider asks this before each grant it revokes and deletes nothing until it answers.
-    revokeGrantPolicy: async (ctx) => {
-      // oidc-provider's default: revoking an access token leaves its grant alone.
-      if (ctx.oidc.route === 'revocation' && ctx.oidc.entities.AccessToken) return false;
-      // Logout names no grant before deleting it: denylist the ones it will end, so a failed
-      // write answers 503 with the session intact and the person can simply try again.
-      if (ctx.oidc.route === 'end_session_confirm' && deps.beforeGrantRevocation) {
-        const before = deps.beforeGrantRevocation;
-        await Promise.all(grantsEndedByLogout(ctx).map((grantId) => before(ctx, grantId)));
-      }
-      return true;
-    },
+    revokeGrantPolicy: revokeGrantPolicy(deps.beforeGrantRevocation),
     ttl: ttl(config),
     issueRefreshToken: (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     // Public clients always rotate, confidential ones per policy; see src/refresh/.

@@ -4,11 +4,10 @@
 // start the denylist write there and hold the HTTP response until it is acknowledged.
 //
 // The event fires after oidc-provider has already deleted the grant, so a failed write there could
-// not be retried (a retry finds nothing to revoke). For RFC 7009 and logout the provider's policies
-// therefore write the entry first (`beforeRevocation`): if Redis refuses it, the endpoint answers
-// 503 with the token or session untouched, and a retry works; the event then reuses that write
-// instead of repeating it. Code replay has no such hook: a failed write there is logged, and that
-// grant's access tokens live until they expire (minutes).
+// not be retried (a retry finds nothing to revoke). The provider's policies therefore write the
+// entry first (`beforeRevocation`, for RFC 7009, logout and code replay): if Redis refuses it, the
+// endpoint answers 503 with the token, session or grant untouched, and a retry works; the event
+// then reuses that write instead of repeating it.
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../observability/logger.ts';

@@ -1,9 +1,10 @@
 // Revocations oidc-provider performs by itself reach the denylist before the HTTP response
-// leaves: RFC 7009 revocation of a refresh token, and RP-initiated logout.
+// leaves: RFC 7009 revocation of a refresh token, RP-initiated logout, a replayed code. Each is
+// written before anything is deleted, so a failed write answers 503 and a retry completes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { follow, type CookieJar, type Page } from '../../helpers/login.ts';
 import { API } from '../../helpers/portcullis.ts';
-import { authorizationRequest, postForm, silentAuthorize, startConformanceOp, type ConformanceOp } from '../conformance/support.ts';
+import { authorizationRequest, exchangeCode, jwtPayload, obtainCode, postForm, silentAuthorize, startConformanceOp, type ConformanceOp } from '../conformance/support.ts';
 import { denylist, login, refresh } from './support.ts';
 
 let op: ConformanceOp;
@@ -123,6 +124,29 @@ describe('RP-initiated logout', () => {
 
     expect(await logout(tokens.id_token, tokens.jar)).toHaveProperty('redirect');
     expect((await denylist(op)).filter((e) => e.kind === 'grant' && e.value === tokens.grantId)).toHaveLength(1);
+    expect(await op.redis.exists(grantKey)).toBe(0);
+  });
+});
+
+describe('authorization-code replay', () => {
+  it('denylists the grant; a failed write answers 503 and the next replay completes the revocation', async () => {
+    const result = await obtainCode(op, 'web', { scope: 'openid orders:read', resource: API, prompt: 'consent' });
+    const first = await exchangeCode(op, result);
+    expect(first.status).toBe(200);
+    const grantId = jwtPayload(((await first.json()) as { access_token: string }).access_token).grant_id as string;
+    const grantKey = op.keys.record('Grant', grantId);
+
+    await withBrokenDenylist(async () => {
+      const replay = await exchangeCode(op, result);
+      expect(replay.status).toBe(503);
+      expect(await replay.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    });
+    expect(await op.redis.exists(grantKey)).toBe(1);
+
+    const again = await exchangeCode(op, result);
+    expect(again.status).toBe(400);
+    expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
+    expect((await denylist(op)).filter((e) => e.kind === 'grant' && e.value === grantId)).toHaveLength(1);
     expect(await op.redis.exists(grantKey)).toBe(0);
   });
 });
