@@ -9,6 +9,7 @@ import { startRedisCluster, type RedisCluster } from '../../helpers/redis-cluste
 import { ADMIN_CLIENTS, admin, automationToken, ROOT } from '../admin/support.ts';
 import { PASSWORD, postForm, USERNAME } from '../conformance/support.ts';
 import { login, type Login } from '../revocation/support.ts';
+import { waitFor } from '../verifier/support/wait-for.ts';
 
 let cluster: RedisCluster;
 let op: RunningPortcullis;
@@ -59,10 +60,15 @@ describe('a Cluster master holding a grant goes down', () => {
     expect(revoke.status).toBe(503);
     expect(revoke.body).toMatchObject({ code: 'ERR_ADMIN_UNAVAILABLE' });
 
-    // The master comes back empty (it persists nothing): the grant is gone, and the answers say so.
+    // The master comes back empty (it persists nothing): once the client has reconnected to it,
+    // the grant is gone and the answer says so.
     await cluster.restart(owner);
-    const after = await postForm(op, '/token', 'web', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string });
-    expect(after.status).toBe(400);
-    expect(await after.json()).toMatchObject({ error: 'invalid_grant' });
+    let after: Response | undefined;
+    await waitFor(async () => {
+      after = await postForm(op, '/token', 'web', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string });
+      return after.status !== 503;
+    }, 15_000, 100);
+    expect(after?.status).toBe(400);
+    expect(await after?.json()).toMatchObject({ error: 'invalid_grant' });
   });
 });
