@@ -22,7 +22,8 @@ async function grantsAboutToBeRevoked(ctx: KoaContextWithOIDC): Promise<string[]
   return [];
 }
 
-export function revokeGrantPolicy(before: BeforeGrantRevocation | undefined) {
+/** oidc-provider's `revokeGrantPolicy`, calling `before` for each grant it is about to revoke. */
+export function revokeGrantPolicy(before: BeforeGrantRevocation | undefined): (ctx: KoaContextWithOIDC) => Promise<boolean> {
   return async (ctx: KoaContextWithOIDC): Promise<boolean> => {
     // oidc-provider's default: revoking an access token leaves its grant alone.
     if (ctx.oidc.route === 'revocation' && ctx.oidc.entities.AccessToken) return false;

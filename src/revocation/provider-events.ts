@@ -39,7 +39,7 @@ function actorOf(ctx: KoaContextWithOIDC): Actor {
 }
 
 export interface ProviderRevocations {
-  /** For the revocation and logout policies: denylist the grant before anything of it is deleted. */
+  /** For the provider policies (RFC 7009, logout, code replay): denylist the grant before anything of it is deleted. */
   beforeRevocation(ctx: KoaContextWithOIDC, grantId: string): Promise<void>;
   /** Hooks into the provider; call before `provider.callback()` (Koa composes middleware then). */
   install(provider: Provider): void;
