@@ -50,7 +50,15 @@ async function clusterOk(client: Redis): Promise<boolean> {
   return /cluster_state:ok/.test(info);
 }
 
-export async function startRedisCluster(): Promise<RedisCluster> {
+export interface RedisClusterOptions {
+  /**
+   * cluster-node-timeout: how long a silent master takes to be marked failed, after which the
+   * cluster refuses every key (no replicas here). Redis' default is 15 s.
+   */
+  nodeTimeoutMs?: number;
+}
+
+export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-cluster-'));
   const ports: number[] = [];
   const children: ChildProcess[] = [];
@@ -58,6 +66,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const launch = (port: number): ChildProcess => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes'];
     args.push('--cluster-config-file', join(dir, `nodes-${port}.conf`), '--appendonly', 'no', '--save', '');
+    if (options.nodeTimeoutMs) args.push('--cluster-node-timeout', String(options.nodeTimeoutMs));
     return spawn('redis-server', args, { stdio: 'ignore' });
   };
   const kill = async (child: ChildProcess | undefined): Promise<void> => {

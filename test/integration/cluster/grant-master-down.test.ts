@@ -1,6 +1,7 @@
 // A Cluster master dies while it owns a grant's slot (and not the denylist stream's): every
 // endpoint that needs that grant answers 503 temporarily_unavailable — never a 500 — for as long
-// as ioredis keeps retrying the dead node, and serves again once the master is back.
+// as ioredis keeps retrying the dead node, and serves again once the master is back. Once the
+// cluster marks the master failed it refuses every key, and /readyz says so.
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortcullis, TEST_CLIENTS, type RunningPortcullis } from '../../helpers/portcullis.ts';
@@ -15,7 +16,8 @@ let cluster: RedisCluster;
 let op: RunningPortcullis;
 
 beforeAll(async () => {
-  cluster = await startRedisCluster();
+  // A short node timeout so that the cluster declares the dead master failed within seconds.
+  cluster = await startRedisCluster({ nodeTimeoutMs: 2_000 });
   op = await startPortcullis({ cluster: cluster.nodes, overrides: { clients: [...TEST_CLIENTS, ...ADMIN_CLIENTS] } });
   await op.accounts.create({ ...ROOT, admin: true });
   await op.accounts.create({ username: USERNAME, password: PASSWORD });
@@ -42,9 +44,11 @@ async function loginOnAnotherMaster(): Promise<{ tokens: Login; owner: string }>
 }
 
 describe('a Cluster master holding a grant goes down', () => {
-  it('refresh, revocation and introspection answer 503 temporarily_unavailable, then recover', async () => {
+  it('refresh, revocation, introspection and admin answer 503, readiness follows the cluster, and all recover', async () => {
     const { tokens, owner } = await loginOnAnotherMaster();
     const adminToken = await automationToken(op);
+    const readiness = async () => (await fetch(new URL('/readyz', op.issuer))).status;
+    expect(await readiness()).toBe(200);
     await cluster.kill(owner);
 
     for (const [path, body] of [
@@ -59,6 +63,8 @@ describe('a Cluster master holding a grant goes down', () => {
     const revoke = await admin(op, 'POST', `/grants/${tokens.grantId}/revoke`, { token: adminToken, body: { reason: 'master down' } });
     expect(revoke.status).toBe(503);
     expect(revoke.body).toMatchObject({ code: 'ERR_ADMIN_UNAVAILABLE' });
+    // PING still reaches the live masters; readiness asks the cluster whether it serves keys.
+    await waitFor(async () => (await readiness()) === 503, 15_000, 100);
 
     // The master comes back empty (it persists nothing): once the client has reconnected to it,
     // the grant is gone and the answer says so.
@@ -70,5 +76,6 @@ describe('a Cluster master holding a grant goes down', () => {
     }, 15_000, 100);
     expect(after?.status).toBe(400);
     expect(await after?.json()).toMatchObject({ error: 'invalid_grant' });
-  });
+    expect(await readiness()).toBe(200);
+  }, 45_000); // a kill, a failure detection and a restart: slower than the suite's default
 });
