@@ -24,10 +24,17 @@ async function grantsAboutToBeRevoked(ctx: KoaContextWithOIDC): Promise<string[]
 
 /** oidc-provider's `revokeGrantPolicy`, calling `before` for each grant it is about to revoke. */
 export function revokeGrantPolicy(before: BeforeGrantRevocation | undefined): (ctx: KoaContextWithOIDC) => Promise<boolean> {
+  // Logout asks once per grant it revokes, and every answer covers all of them: work them out
+  // and write them once per request.
+  const prepared = new WeakMap<KoaContextWithOIDC, Promise<unknown>>();
   return async (ctx: KoaContextWithOIDC): Promise<boolean> => {
     // oidc-provider's default: revoking an access token leaves its grant alone.
     if (ctx.oidc.route === 'revocation' && ctx.oidc.entities.AccessToken) return false;
-    if (before) await Promise.all((await grantsAboutToBeRevoked(ctx)).map((grantId) => before(ctx, grantId)));
+    if (before) {
+      const writes = prepared.get(ctx) ?? grantsAboutToBeRevoked(ctx).then((grantIds) => Promise.all(grantIds.map((grantId) => before(ctx, grantId))));
+      prepared.set(ctx, writes);
+      await writes;
+    }
     return true;
   };
 }
